@@ -36,7 +36,8 @@ export function bannedIdentifiers(ban: Ban, catalog: Catalog): BannedIdentifier[
       for (const appId of publisher.apps) {
         const app = catalog.apps.get(appId);
         if (!app) continue;
-        for (const identifier of app.identifiers.filter(keep)) add(identifier, app.id, app.name, app.publisher);
+        for (const identifier of app.identifiers.filter(keep))
+          add(identifier, app.id, app.name, app.publisher);
       }
       for (const identifier of publisher.identifiers.filter(keep)) {
         add(identifier, publisher.id, publisher.name, publisher.id);

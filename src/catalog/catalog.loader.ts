@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { dataDir } from '../lib/paths.js';
 import { AppbanError } from '../lib/errors.js';
+import { dataDir } from '../lib/paths.js';
 import {
   type AppIdentifier,
   type Catalog,

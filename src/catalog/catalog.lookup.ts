@@ -17,7 +17,11 @@ export function isPublisher(entry: CatalogApp | Publisher): entry is Publisher {
 }
 
 /** The catalog id closest to what was typed, for "did you mean" hints; undefined if nothing is close. */
-export function suggestId(catalog: Catalog, query: string, among: 'apps' | 'publishers' | 'all' = 'all'): string | undefined {
+export function suggestId(
+  catalog: Catalog,
+  query: string,
+  among: 'apps' | 'publishers' | 'all' = 'all',
+): string | undefined {
   const q = norm(query);
   const entries: (CatalogApp | Publisher)[] = [];
   if (among !== 'publishers') entries.push(...catalog.apps.values());

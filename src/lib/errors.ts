@@ -5,7 +5,10 @@
 export const ERROR_CATALOGUE = {
   // Usage and operation (CLI exit 2)
   USAGE: { status: 400, summary: 'The command line or request is not valid.' },
-  FILE_NOT_FOUND: { status: 404, summary: 'A file named on the command line does not exist or cannot be read.' },
+  FILE_NOT_FOUND: {
+    status: 404,
+    summary: 'A file named on the command line does not exist or cannot be read.',
+  },
   NOT_FOUND: { status: 404, summary: 'The object asked for does not exist or is not visible to the caller.' },
   INTERNAL: { status: 500, summary: 'An unexpected failure; details are logged, never shown.' },
   DATABASE: { status: 503, summary: 'The database could not be reached or refused the operation.' },
@@ -16,12 +19,18 @@ export const ERROR_CATALOGUE = {
   BAN_NOT_A_MAPPING: { status: 422, summary: 'The ban file does not hold one YAML mapping.' },
   BAN_UNKNOWN_FIELD: { status: 422, summary: 'A field the ban schema does not define.' },
   BAN_MISSING_FIELD: { status: 422, summary: 'A required field is absent.' },
-  BAN_INVALID_VALUE: { status: 422, summary: 'A field has the wrong type or a value outside its allowed set.' },
+  BAN_INVALID_VALUE: {
+    status: 422,
+    summary: 'A field has the wrong type or a value outside its allowed set.',
+  },
   BAN_NO_TARGETS: { status: 422, summary: 'The ban names no app or publisher.' },
   BAN_UNKNOWN_APP: { status: 422, summary: 'A target names an app the catalog does not know.' },
   BAN_UNKNOWN_PUBLISHER: { status: 422, summary: 'A target names a publisher the catalog does not know.' },
   BAN_INVALID_DATE: { status: 422, summary: 'A date is not a real calendar date in YYYY-MM-DD form.' },
-  BAN_INVALID_DURATION: { status: 422, summary: 'A duration is not an ISO 8601 duration such as P6M or P30D.' },
+  BAN_INVALID_DURATION: {
+    status: 422,
+    summary: 'A duration is not an ISO 8601 duration such as P6M or P30D.',
+  },
   BAN_END_BEFORE_START: { status: 422, summary: 'The ban ends before it starts.' },
   BAN_REVIEW_BEFORE_START: { status: 422, summary: 'The review date is before the start.' },
   BAN_PERIOD_TOO_SHORT: { status: 422, summary: 'The end comes before start plus the minimum duration.' },
@@ -37,7 +46,10 @@ export const ERROR_CATALOGUE = {
   // Catalog and precedents
   CATALOG_INVALID: { status: 500, summary: 'A catalog data file is malformed (a defect in appban itself).' },
   UNKNOWN_APP_OR_PUBLISHER: { status: 404, summary: 'No app or publisher has this id.' },
-  PRECEDENT_INVALID: { status: 500, summary: 'A precedent data file is malformed (a defect in appban itself).' },
+  PRECEDENT_INVALID: {
+    status: 500,
+    summary: 'A precedent data file is malformed (a defect in appban itself).',
+  },
   UNKNOWN_PRECEDENT: { status: 404, summary: 'No precedent has this id.' },
 
   // Enforcement
@@ -48,7 +60,10 @@ export const ERROR_CATALOGUE = {
   },
 
   // Inventory
-  UNKNOWN_FORMAT: { status: 422, summary: 'The inventory format could not be recognised or is not supported.' },
+  UNKNOWN_FORMAT: {
+    status: 422,
+    summary: 'The inventory format could not be recognised or is not supported.',
+  },
   PARSE_ERROR: { status: 422, summary: 'An inventory file is malformed; nothing from it was imported.' },
   UNSAFE_XML: { status: 422, summary: 'An XML or plist file declares entities or external references.' },
   INPUT_TOO_LARGE: { status: 413, summary: 'An input exceeds the size limit.' },

@@ -1,0 +1,16 @@
+import { AppbanError } from '../lib/errors.js';
+import type { EnforcementTarget } from './target.types.js';
+
+/** Every enforcement target, in the order `--target all` writes them. A new target is one line here. */
+export const TARGETS: readonly EnforcementTarget[] = [];
+
+export function findTarget(name: string): EnforcementTarget {
+  const target = TARGETS.find((t) => t.name === name);
+  if (!target) {
+    throw new AppbanError(
+      'UNKNOWN_TARGET',
+      `no enforcement target ${name}; choose one of: ${TARGETS.map((t) => t.name).join(', ')}, or all`,
+    );
+  }
+  return target;
+}
