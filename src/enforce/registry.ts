@@ -1,8 +1,9 @@
 import { AppbanError } from '../lib/errors.js';
+import { DNS_TARGETS } from './dns/dns.targets.js';
 import type { EnforcementTarget } from './target.types.js';
 
 /** Every enforcement target, in the order `--target all` writes them. A new target is one line here. */
-export const TARGETS: readonly EnforcementTarget[] = [];
+export const TARGETS: readonly EnforcementTarget[] = [...DNS_TARGETS];
 
 export function findTarget(name: string): EnforcementTarget {
   const target = TARGETS.find((t) => t.name === name);
