@@ -5,11 +5,7 @@ import { intuneTarget } from './intune/intune.target.js';
 import type { EnforcementTarget } from './target.types.js';
 
 /** Every enforcement target, in the order `--target all` writes them. A new target is one line here. */
-export const TARGETS: readonly EnforcementTarget[] = [
-  androidPolicyTarget,
-  intuneTarget,
-  ...DNS_TARGETS,
-];
+export const TARGETS: readonly EnforcementTarget[] = [androidPolicyTarget, intuneTarget, ...DNS_TARGETS];
 
 export function findTarget(name: string): EnforcementTarget {
   const target = TARGETS.find((t) => t.name === name);

@@ -1,8 +1,8 @@
 import type { BanException } from '../../bans/ban.types.js';
 import { AppbanError } from '../../lib/errors.js';
+import { identifierValues, platformInScope, withheldUnconfirmed } from '../ban-identifiers.js';
 import type { EnforcementContext, EnforcementTarget, TargetOutput } from '../target.types.js';
 import { AMAPI_MAX_APPLICATIONS, banPolicy, updateMaskFor } from './android-policy.build.js';
-import { identifierValues, platformInScope, withheldUnconfirmed } from '../ban-identifiers.js';
 
 const API_ROOT = 'https://androidmanagement.googleapis.com/v1';
 
