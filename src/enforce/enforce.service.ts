@@ -58,6 +58,7 @@ export function buildManifest(ban: Ban, revision: string, results: TargetResult[
               requires: output.requires,
               limitations: output.limitations,
               exceptions: output.exceptions,
+              notes: output.notes,
             },
           ]
         : [],

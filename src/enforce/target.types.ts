@@ -32,6 +32,7 @@ export interface TargetManifest {
   limitations: string[];
   /** How the ban's exceptions travel in this system (exclusion groups, per-device rules...). */
   exceptions: string[];
+  notes: string[];
 }
 
 export interface TargetOutput {
