@@ -1,8 +1,19 @@
 import { AppbanError } from '../lib/errors.js';
+import { amapiSource } from './amapi/amapi.source.js';
+import { appleMdmSource } from './apple-mdm/apple-mdm.source.js';
+import { intuneSource } from './intune/intune.source.js';
+import { jamfSource } from './jamf/jamf.source.js';
+import { santaSource } from './santa/santa.source.js';
 import type { InventorySource } from './snapshot.types.js';
 
 /** Every inventory source. A new source is one line here. */
-export const SOURCES: readonly InventorySource[] = [];
+export const SOURCES: readonly InventorySource[] = [
+  appleMdmSource,
+  amapiSource,
+  jamfSource,
+  intuneSource,
+  santaSource,
+];
 
 export function findSource(name: string): InventorySource {
   const source = SOURCES.find((s) => s.name === name);
