@@ -1,18 +1,24 @@
 import { AppbanError } from '../lib/errors.js';
 import { amapiSource } from './amapi/amapi.source.js';
 import { appleMdmSource } from './apple-mdm/apple-mdm.source.js';
+import { csvSource } from './csv/csv.source.js';
+import { fleetSource } from './fleet/fleet.source.js';
 import { intuneSource } from './intune/intune.source.js';
 import { jamfSource } from './jamf/jamf.source.js';
+import { osquerySource } from './osquery/osquery.source.js';
 import { santaSource } from './santa/santa.source.js';
 import type { InventorySource } from './snapshot.types.js';
 
 /** Every inventory source. A new source is one line here. */
 export const SOURCES: readonly InventorySource[] = [
+  osquerySource,
+  fleetSource,
   appleMdmSource,
   amapiSource,
   jamfSource,
   intuneSource,
   santaSource,
+  csvSource,
 ];
 
 export function findSource(name: string): InventorySource {
