@@ -82,3 +82,23 @@ function listSome(values: string[], shown = 5): string {
 export function xmlSafeText(value: string): string {
   return value.replace(/(?![\t\n\r])[\p{Cc}\p{Cs}\uFFFE\uFFFF]/gu, '\uFFFD');
 }
+
+/**
+ * For a target's "nothing to enforce" message: what each app the ban names has on the platform
+ * instead of the identifiers the target needs.
+ */
+export function platformIdentifierGaps(
+  context: EnforcementContext,
+  platform: DevicePlatform,
+  label: string,
+): string {
+  const gaps = targetedApps(context).map((app) => {
+    const found = app.identifiers.filter((identifier) => identifier.platform === platform);
+    if (found.length === 0) return `${app.name} has no ${label} identifier`;
+    const listed = found.map(
+      (identifier) => `${identifier.kind} ${identifier.value} (${identifier.confidence})`,
+    );
+    return `${app.name} has only ${listed.join(', ')}`;
+  });
+  return gaps.join('; ') || 'it names no app';
+}

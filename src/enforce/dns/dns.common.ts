@@ -1,5 +1,6 @@
-import type { Ban, BanException } from '../../bans/ban.types.js';
+import type { Ban } from '../../bans/ban.types.js';
 import { AppbanError } from '../../lib/errors.js';
+import { describeException, oneLine } from '../device-target.js';
 import type { EnforcementContext } from '../target.types.js';
 
 /** What every DNS target writes from: the ban, its revision and its validated domains. */
@@ -76,9 +77,7 @@ function domainOrigin(context: EnforcementContext, domain: string): string {
 }
 
 /** One line of free text for a comment: control characters and line breaks become spaces. */
-export function commentText(value: string): string {
-  return value.replace(/[\p{C}\p{Z}\s]+/gu, ' ').trim();
-}
+export const commentText = oneLine;
 
 export interface HeaderSpec {
   prefix: CommentPrefix;
@@ -156,23 +155,6 @@ export function dnsExceptions(ban: Ban, howTo: string): string[] {
   );
   for (const exception of ban.exceptions) lines.push(describeException(exception));
   return lines;
-}
-
-function describeException(exception: BanException): string {
-  const subjects: string[] = [];
-  const { group, devices, holders } = exception.subjects;
-  if (group !== undefined) subjects.push(`devices in group ${group}`);
-  if (devices && devices.length > 0) subjects.push(`devices ${listSome(devices)}`);
-  if (holders && holders.length > 0) subjects.push(`devices held by ${listSome(holders)}`);
-  const starts = exception.starts === undefined ? '' : `from ${exception.starts} `;
-  return commentText(
-    `Exception ${exception.id} (${exception.reason}; approved by ${exception.approvedBy}; ${starts}until ${exception.expires}): ${subjects.join(', ') || 'no subjects'}.`,
-  );
-}
-
-function listSome(values: string[], shown = 5): string {
-  const head = values.slice(0, shown).join(', ');
-  return values.length > shown ? `${head} and ${values.length - shown} more` : head;
 }
 
 /** Operator notes: how many domains, and what the catalog says about any of them. */

@@ -4,6 +4,7 @@ import { buildMobileconfig, MOBILECONFIG_MEDIA_TYPE } from '../apple/mobileconfi
 import {
   exceptionLines,
   oneLine,
+  platformIdentifierGaps,
   requireFileSafeBanId,
   requirePlatformInScope,
   targetedApps,
@@ -113,17 +114,9 @@ function appNames(targets: readonly SantaTarget[]): string {
 }
 
 function notApplicable(context: EnforcementContext): AppbanError {
-  const missing = targetedApps(context).map((app) => {
-    const mac = app.identifiers.filter((identifier) => identifier.platform === 'macos');
-    if (mac.length === 0) return `${app.name} has no macOS identifier`;
-    const listed = mac.map(
-      (identifier) => `${identifier.kind} ${identifier.value} (${identifier.confidence})`,
-    );
-    return `${app.name} has only ${listed.join(', ')}`;
-  });
   return new AppbanError(
     'TARGET_NOT_APPLICABLE',
-    `ban ${context.ban.id} has no macOS Team ID or Signing ID for Santa to block by: ${missing.join('; ') || 'it names no app'}. Santa matches binaries by hash, certificate, Team ID, Signing ID or CDHash, never by bundle ID; add the app's team-id or signing-id to the catalog (codesign -dv or santactl fileinfo shows both) to use this target`,
+    `ban ${context.ban.id} has no macOS Team ID or Signing ID for Santa to block by: ${platformIdentifierGaps(context, 'macos', 'macOS')}. Santa matches binaries by hash, certificate, Team ID, Signing ID or CDHash, never by bundle ID; add the app's team-id or signing-id to the catalog (codesign -dv or santactl fileinfo shows both) to use this target`,
   );
 }
 

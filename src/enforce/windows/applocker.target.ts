@@ -4,6 +4,7 @@ import { deterministicUuid } from '../../lib/ids.js';
 import {
   exceptionLines,
   oneLine,
+  platformIdentifierGaps,
   requireFileSafeBanId,
   requirePlatformInScope,
   targetedApps,
@@ -176,17 +177,9 @@ function allowOtherPackagedApps(context: EnforcementContext): PackagedAppRule {
 }
 
 function notApplicable(context: EnforcementContext): AppbanError {
-  const missing = targetedApps(context).map((app) => {
-    const windows = app.identifiers.filter((identifier) => identifier.platform === 'windows');
-    if (windows.length === 0) return `${app.name} has no Windows identifier`;
-    const listed = windows.map(
-      (identifier) => `${identifier.kind} ${identifier.value} (${identifier.confidence})`,
-    );
-    return `${app.name} has only ${listed.join(', ')}`;
-  });
   return new AppbanError(
     'TARGET_NOT_APPLICABLE',
-    `ban ${context.ban.id} has no Windows package identity (package-name or package-family-name) for AppLocker to deny: ${missing.join('; ') || 'it names no app'}`,
+    `ban ${context.ban.id} has no Windows package identity (package-name or package-family-name) for AppLocker to deny: ${platformIdentifierGaps(context, 'windows', 'Windows')}`,
   );
 }
 
