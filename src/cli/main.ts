@@ -1,8 +1,12 @@
 import { Command, CommanderError } from 'commander';
+import { registerApply } from './commands/apply.command.js';
 import { registerCatalog } from './commands/catalog.command.js';
+import { registerDemo } from './commands/demo.command.js';
 import { registerEnforce } from './commands/enforce.command.js';
 import { registerIngest } from './commands/ingest.command.js';
 import { registerPrecedents } from './commands/precedents.command.js';
+import { registerReport } from './commands/report.command.js';
+import { registerServe } from './commands/serve.command.js';
 import { registerValidate } from './commands/validate.command.js';
 import { EXIT, type Io, processIo, reportError } from './output.js';
 
@@ -22,8 +26,12 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
   registerValidate(program, io, done);
   registerCatalog(program, io, done);
   registerPrecedents(program, io, done);
+  registerApply(program, io, done);
   registerEnforce(program, io, done);
   registerIngest(program, io, done);
+  registerReport(program, io, done);
+  registerDemo(program, io, done);
+  registerServe(program, io, done);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;

@@ -16,9 +16,9 @@ describe('error catalogue', () => {
       location: { file: 'bans/x.yaml', line: 12, column: 5 },
     });
     expect(error.format()).toBe('bans/x.yaml:12:5: error BAN_PERIOD_TOO_SHORT: too short');
-    expect(new AppbanError('PARSE_ERROR', 'bad', { location: { file: 'a.json', path: '$.hosts[2]' } }).format()).toBe(
-      'a.json:$.hosts[2]: error PARSE_ERROR: bad',
-    );
+    expect(
+      new AppbanError('PARSE_ERROR', 'bad', { location: { file: 'a.json', path: '$.hosts[2]' } }).format(),
+    ).toBe('a.json:$.hosts[2]: error PARSE_ERROR: bad');
     expect(new AppbanError('USAGE', 'no').format()).toBe('error USAGE: no');
   });
 });

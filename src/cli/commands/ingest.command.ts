@@ -3,6 +3,7 @@ import { type FileIngestResult, ingestFiles, type SnapshotSink } from '../../inv
 import { expandInputs } from '../../inventory/inputs.js';
 import type { InventorySnapshot } from '../../inventory/snapshot.types.js';
 import { type Progress, progressBar } from '../../lib/progress.js';
+import { type AppContext, databaseUrl, openContext } from '../context.js';
 import { EXIT, type GlobalOptions, type Io, printJson } from '../output.js';
 
 interface IngestCliOptions {
@@ -24,40 +25,46 @@ export function registerIngest(program: Command, io: Io, done: (code: number) =>
     .option('--source <label>', 'a label for where the files came from, e.g. fleet-eu')
     .option('--dry-run', 'parse and print the normalized snapshots without storing them')
     .action(async (inputs: string[], options: IngestCliOptions, command: Command) => {
-      const { json } = command.optsWithGlobals<GlobalOptions>();
       const files = await expandInputs(inputs);
       const dryRun = Boolean(options.dryRun);
       const printed: { path: string; snapshots: InventorySnapshot[] }[] = [];
-      const sink = dryRun ? collectingSink(printed) : await storeSink(command);
-      let bar: Progress | undefined;
-      let barFile = '';
-      const results = await ingestFiles(files, sink, {
-        format: options.format,
-        ...(options.source !== undefined ? { sourceLabel: options.source } : {}),
-        onProgress: (file, read, total) => {
-          if (file !== barFile) {
-            bar?.finish();
-            barFile = file;
-            bar = progressBar(file, total, { enabled: io.isTTY && !json, write: io.stderr });
-          }
-          bar?.update(read);
-        },
-      });
-      bar?.finish();
-      if (json) {
-        printJson(io, {
-          dryRun,
-          files: results.map((r) => ({
-            ...r,
-            ...(dryRun && r.ok
-              ? { snapshotList: printed.find((p) => p.path === r.path)?.snapshots ?? [] }
-              : {}),
-          })),
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const json = Boolean(globals.json);
+      const context = dryRun ? undefined : await openContext(databaseUrl(globals));
+      const sink = context ? storeSink(context, options.source) : collectingSink(printed);
+      try {
+        let bar: Progress | undefined;
+        let barFile = '';
+        const results = await ingestFiles(files, sink, {
+          format: options.format,
+          ...(options.source !== undefined ? { sourceLabel: options.source } : {}),
+          onProgress: (file, read, total) => {
+            if (file !== barFile) {
+              bar?.finish();
+              barFile = file;
+              bar = progressBar(file, total, { enabled: io.isTTY && !json, write: io.stderr });
+            }
+            bar?.update(read);
+          },
         });
-      } else {
-        printSummary(io, results, dryRun);
+        bar?.finish();
+        if (json) {
+          printJson(io, {
+            dryRun,
+            files: results.map((r) => ({
+              ...r,
+              ...(dryRun && r.ok
+                ? { snapshotList: printed.find((p) => p.path === r.path)?.snapshots ?? [] }
+                : {}),
+            })),
+          });
+        } else {
+          printSummary(io, results, dryRun);
+        }
+        done(results.every((r) => r.ok) ? EXIT.ok : EXIT.error);
+      } finally {
+        await context?.close();
       }
-      done(results.every((r) => r.ok) ? EXIT.ok : EXIT.error);
     });
 }
 
@@ -108,8 +115,33 @@ function collectingSink(out: { path: string; snapshots: InventorySnapshot[] }[])
   };
 }
 
-async function storeSink(_command: Command): Promise<SnapshotSink> {
-  // Storing snapshots arrives with the store; until then only --dry-run is offered.
-  const { AppbanError } = await import('../../lib/errors.js');
-  throw new AppbanError('USAGE', 'storing inventories needs the store; use --dry-run for now');
+/**
+ * Stores each file's snapshots in one transaction once the whole file has parsed, so a file that
+ * fails half-way leaves nothing behind. The file's snapshots are held in memory until then.
+ */
+function storeSink(context: AppContext, sourceLabel: string | undefined): SnapshotSink {
+  let pending: InventorySnapshot[] = [];
+  let file = '';
+  let format = '';
+  return {
+    async begin(path, name) {
+      pending = [];
+      file = path;
+      format = name;
+    },
+    async add(snapshot) {
+      pending.push(snapshot);
+    },
+    async commit() {
+      await context.compliance.ingest(pending, {
+        file,
+        format,
+        ...(sourceLabel === undefined ? {} : { sourceLabel }),
+      });
+      pending = [];
+    },
+    async rollback() {
+      pending = [];
+    },
+  };
 }

@@ -1,0 +1,308 @@
+import type { Kysely } from 'kysely';
+import type { Ban } from '../bans/ban.types.js';
+import type { Catalog } from '../catalog/catalog.types.js';
+import type { InventorySnapshot } from '../inventory/snapshot.types.js';
+import { AppbanError, isAppbanError } from '../lib/errors.js';
+import { storeBanRevision } from '../store/ban-revision.repository.js';
+import type { Trx } from '../store/executor.js';
+import type { Database } from '../store/schema.js';
+import { completeImport, failImport, startImport, storeSnapshots } from '../store/snapshot.repository.js';
+import { DEFAULT_STALENESS_MS, type DeviceFacts } from './engine/evaluate.js';
+import { appKey, Interner } from './engine/interner.js';
+import type { StateCounts } from './engine/states.js';
+import { type BanTimeline, loadBanTimelines, watchedIdentities } from './inputs/revisions.js';
+import { type RederiveResult, rederive } from './rederive.js';
+import { buildReport } from './report/report.build.js';
+import type { ComplianceReport, ReportQuery } from './report/report.types.js';
+
+/**
+ * Compliance over the store: applying a ban revision re-evaluates the fleet under that ban,
+ * ingesting inventories re-evaluates the devices they are about, and both write the findings and
+ * their history in the transaction that stored their input. Reports read the history.
+ *
+ * How history and `report --at` fit together: a finding is a function of time, fixed by the
+ * inventories (placed at their observation time), the ban revisions (each in force from when it
+ * was applied, the first since always), the exceptions and the clock. The history stores that
+ * function as its changes, including those the clock alone brings (a deadline passing, an
+ * inventory going stale, an exception or the ban ending), written ahead with the instant they take
+ * effect. `report --at T` reads the last change at or before T for every device, which is exactly
+ * what the live report said at T, given what is known now: a late inventory rewrites the history
+ * from its observation time on (see rederive), so later reports for earlier days include it.
+ */
+export interface ComplianceServiceDeps {
+  db: Kysely<Database>;
+  catalog: Catalog;
+  /** The clock (epoch ms); tests and the demo set it. */
+  now?: () => number;
+  /** Default 7 days. */
+  stalenessMs?: number;
+}
+
+export interface ApplyBanOptions {
+  appliedBy: string;
+  /** When the revision takes effect (default now). */
+  at?: number;
+}
+
+export interface ApplyBanResult {
+  status: 'created' | 'revised' | 'unchanged';
+  banId: string;
+  revision: number;
+  previousRevision: number | null;
+  /** Dotted paths of the fields that differ from the previous revision. */
+  changedFields: string[];
+  appliedAt: number;
+  /** Counts at `appliedAt` under the previous revision (null for a new ban) and under this one. */
+  before: StateCounts | null;
+  after: StateCounts;
+  evaluated: RederiveResult;
+}
+
+export interface IngestOptions {
+  /** The file the snapshots came from, for the import record. */
+  file?: string;
+  format?: string;
+  sourceLabel?: string;
+}
+
+export interface IngestResult {
+  importId: number;
+  snapshots: number;
+  devices: number;
+  /** History rows written. */
+  changes: number;
+}
+
+export interface ReevaluateOptions {
+  banIds?: readonly string[];
+  deviceIds?: readonly number[];
+  /** Re-derive from this instant on (default: the whole history). */
+  from?: number;
+}
+
+export interface ComplianceService {
+  applyBan(ban: Ban, options: ApplyBanOptions): Promise<ApplyBanResult>;
+  ingest(snapshots: readonly InventorySnapshot[], options?: IngestOptions): Promise<IngestResult>;
+  reevaluate(options?: ReevaluateOptions): Promise<RederiveResult>;
+  report(query?: ReportQuery): Promise<ComplianceReport>;
+}
+
+function factsOf(snapshot: InventorySnapshot): Partial<DeviceFacts> {
+  const d = snapshot.device;
+  const facts: Partial<DeviceFacts> = { platform: d.platform };
+  if (d.ownership !== undefined) facts.ownership = d.ownership;
+  if (d.group !== undefined) facts.group = d.group;
+  if (d.holder !== undefined) facts.holder = d.holder;
+  if (d.name !== undefined) facts.name = d.name;
+  return facts;
+}
+
+export function createComplianceService(deps: ComplianceServiceDeps): ComplianceService {
+  const { db, catalog } = deps;
+  const now = deps.now ?? (() => Date.now());
+  const stalenessMs = deps.stalenessMs ?? DEFAULT_STALENESS_MS;
+
+  /**
+   * Compiled bans and the stored identities they ban, kept between calls while no revision or
+   * exception changes (one cheap query checks). Identities stored since the list was made (by any
+   * process) are looked at incrementally, by id; additions join the cache once committed.
+   */
+  interface Inputs {
+    signature: string;
+    apps: Interner;
+    timelines: BanTimeline[];
+    watched: Map<number, number>;
+    /** The highest identity id looked at. */
+    identitiesUpTo: number;
+  }
+  let cache: Inputs | undefined;
+
+  async function signatureOf(trx: Trx): Promise<string> {
+    const revisions = await trx
+      .selectFrom('ban_revisions')
+      .select((eb) => [eb.fn.count<number>('revision').as('n'), eb.fn.max('applied_at').as('latest')])
+      .executeTakeFirst();
+    const exceptions = await trx
+      .selectFrom('exceptions')
+      .select((eb) => [
+        eb.fn.count<number>('id').as('n'),
+        eb.fn.max('approved_at').as('approved'),
+        eb.fn.max('revoked_at').as('revoked'),
+        eb.fn.max('created_at').as('created'),
+      ])
+      .executeTakeFirst();
+    return JSON.stringify([revisions, exceptions]);
+  }
+
+  async function maxIdentityId(trx: Trx): Promise<number> {
+    const row = await trx
+      .selectFrom('app_identities')
+      .select((eb) => eb.fn.max('id').as('max'))
+      .executeTakeFirst();
+    return Number(row?.max ?? 0);
+  }
+
+  async function inputs(trx: Trx, fresh: boolean): Promise<{ cached: Inputs; current: Inputs }> {
+    const signature = await signatureOf(trx);
+    if (fresh || cache?.signature !== signature) {
+      const identitiesUpTo = await maxIdentityId(trx);
+      const apps = new Interner();
+      const timelines = await loadBanTimelines(trx, catalog, apps);
+      const watched = await watchedIdentities(trx, timelines, apps);
+      cache = { signature, apps, timelines, watched, identitiesUpTo };
+      return { cached: cache, current: cache };
+    }
+    const cached = cache;
+    const current = { ...cached, watched: new Map(cached.watched) };
+    for (;;) {
+      const rows = await trx
+        .selectFrom('app_identities')
+        .select(['id', 'kind', 'value'])
+        .where('id', '>', current.identitiesUpTo)
+        .orderBy('id')
+        .limit(10_000)
+        .execute();
+      const last = rows.at(-1);
+      if (!last) break;
+      for (const row of rows) {
+        const id = current.apps.find(appKey(row.kind, row.value));
+        if (
+          id !== undefined &&
+          current.timelines.some((t) => t.spans.some((sp) => (sp.ban.banned[id] ?? 0) !== 0))
+        ) {
+          current.watched.set(row.id, id);
+        }
+      }
+      current.identitiesUpTo = last.id;
+    }
+    return { cached, current };
+  }
+
+  async function rederiveIn(
+    trx: Trx,
+    options: { banIds?: readonly string[] | undefined; fresh: boolean },
+    from: Map<number, number>,
+    knownFacts?: Map<number, Partial<DeviceFacts>>,
+  ): Promise<RederiveResult & { commit(): void }> {
+    const { cached, current } = await inputs(trx, options.fresh);
+    const timelines =
+      options.banIds === undefined
+        ? current.timelines
+        : current.timelines.filter((t) => options.banIds?.includes(t.banId));
+    const result = await rederive(trx, {
+      timelines,
+      watched: current.watched,
+      from,
+      ...(knownFacts ? { knownFacts } : {}),
+      stalenessMs,
+      now: now(),
+    });
+    const commit = () => {
+      if (cache === cached) cache = current;
+    };
+    return { ...result, commit };
+  }
+
+  async function allDevices(trx: Trx | Kysely<Database>): Promise<number[]> {
+    return (await trx.selectFrom('devices').select('id').orderBy('id').execute()).map((r) => r.id);
+  }
+
+  async function countsAt(banId: string, at: number): Promise<StateCounts | null> {
+    const exists = await db.selectFrom('bans').select('id').where('id', '=', banId).executeTakeFirst();
+    if (!exists) return null;
+    const report = await buildReport(db, { at, banId });
+    return report.bans[0]?.counts ?? null;
+  }
+
+  return {
+    async applyBan(ban, options) {
+      const appliedAt = options.at ?? now();
+      const before = await countsAt(ban.id, appliedAt);
+      const { change, evaluated } = await db.transaction().execute(async (trx) => {
+        const change = await storeBanRevision(trx, ban, { appliedBy: options.appliedBy, appliedAt });
+        if (change.status === 'unchanged') return { change, evaluated: { devices: 0, changes: 0 } };
+        const from = change.status === 'created' ? -Infinity : appliedAt;
+        const devices = await allDevices(trx);
+        const { devices: count, changes } = await rederiveIn(
+          trx,
+          { banIds: [ban.id], fresh: true },
+          new Map(devices.map((id) => [id, from])),
+        );
+        return { change, evaluated: { devices: count, changes } };
+      });
+      const after = (await countsAt(ban.id, change.current.appliedAt)) ?? (before as StateCounts);
+      return {
+        status: change.status,
+        banId: ban.id,
+        revision: change.current.revision,
+        previousRevision: change.previous?.revision ?? null,
+        changedFields: change.changedFields,
+        appliedAt: change.current.appliedAt,
+        before: change.status === 'created' ? null : before,
+        after,
+        evaluated,
+      };
+    },
+
+    async ingest(snapshots, options = {}) {
+      const importedAt = now();
+      const importId = await startImport(db, {
+        startedAt: importedAt,
+        ...(options.file === undefined ? {} : { file: options.file }),
+        ...(options.format === undefined ? {} : { format: options.format }),
+        ...(options.sourceLabel === undefined ? {} : { sourceLabel: options.sourceLabel }),
+      });
+      try {
+        const committed = await db.transaction().execute(async (trx) => {
+          const stored = await storeSnapshots(trx, snapshots, {
+            importedAt,
+            importId,
+            ...(options.sourceLabel === undefined ? {} : { sourceLabel: options.sourceLabel }),
+          });
+          await completeImport(trx, importId, {
+            snapshotCount: stored.length,
+            finishedAt: now(),
+            ...(options.format === undefined ? {} : { format: options.format }),
+          });
+          const from = new Map<number, number>();
+          const knownFacts = new Map<number, Partial<DeviceFacts>>();
+          stored.forEach((s, k) => {
+            from.set(s.deviceId, Math.min(from.get(s.deviceId) ?? Infinity, s.observedAt));
+            const snapshot = snapshots[k];
+            if (snapshot) knownFacts.set(s.snapshotId, factsOf(snapshot));
+          });
+          const result = await rederiveIn(trx, { fresh: false }, from, knownFacts);
+          const summary = { importId, snapshots: stored.length, devices: from.size, changes: result.changes };
+          return { summary, commit: result.commit };
+        });
+        committed.commit();
+        return committed.summary;
+      } catch (error) {
+        const message = isAppbanError(error)
+          ? error.message
+          : 'The import failed; nothing from it was stored.';
+        await failImport(db, importId, { error: message, finishedAt: now() }).catch(() => {});
+        throw error;
+      }
+    },
+
+    async reevaluate(options = {}) {
+      return db.transaction().execute(async (trx) => {
+        const devices = options.deviceIds ? [...options.deviceIds] : await allDevices(trx);
+        const from = options.from ?? -Infinity;
+        const { devices: count, changes } = await rederiveIn(
+          trx,
+          { banIds: options.banIds, fresh: true },
+          new Map(devices.map((id) => [id, from])),
+        );
+        return { devices: count, changes };
+      });
+    },
+
+    async report(query = {}) {
+      const at = query.at ?? now();
+      if (!Number.isFinite(at)) throw new AppbanError('USAGE', 'The report instant is not a valid time.');
+      return buildReport(db, { ...query, at });
+    },
+  };
+}
