@@ -163,3 +163,17 @@ describe('apply, ingest and report on the embedded store', () => {
     expect(report.findings.map((f: { deviceName: string }) => f.deviceName)).toEqual(['Laptop']);
   });
 });
+
+describe('enforce from the store', () => {
+  it('enforces the latest applied revision of a ban by id, and names an unknown id', async () => {
+    const { db } = workspace();
+    await runCli(['apply', be, '--db', db]);
+    const fromStore = await runCli(['enforce', 'be-federal-tiktok-2023', '--target', 'adguard', '--db', db]);
+    const fromFile = await runCli(['enforce', be, '--target', 'adguard']);
+    expect(fromStore.code).toBe(0);
+    expect(fromStore.stdout).toBe(fromFile.stdout);
+    const unknown = await runCli(['enforce', 'no-such-ban', '--target', 'adguard', '--db', db]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('error NOT_FOUND: no-such-ban is neither a ban file nor an applied ban');
+  });
+});

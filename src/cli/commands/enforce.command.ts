@@ -4,7 +4,7 @@ import { shortRevision } from '../../bans/ban.revision.js';
 import { loadCatalog } from '../../catalog/catalog.loader.js';
 import { buildManifest, generate, writeArtifacts } from '../../enforce/enforce.service.js';
 import { AppbanError } from '../../lib/errors.js';
-import { banFromArgument } from '../ban-source.js';
+import { banFromFileOrStore } from '../ban-source.js';
 import { EXIT, type GlobalOptions, type Io, printJson } from '../output.js';
 
 interface EnforceOptions {
@@ -18,13 +18,14 @@ export function registerEnforce(program: Command, io: Io, done: (code: number) =
     .description(
       'write the artifact one target deploys (--target all --out <dir>: every target and a manifest)',
     )
-    .argument('<ban>', 'ban file (or ban id once applied)')
+    .argument('<ban>', 'ban file, or the id of an applied ban (its latest revision)')
     .requiredOption('--target <target>', 'enforcement target, or all')
     .option('--out <path>', 'output file, or directory for several files; default: standard output')
     .action(async (banArg: string, options: EnforceOptions, command: Command) => {
-      const { json } = command.optsWithGlobals<GlobalOptions>();
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const { json } = globals;
       const catalog = loadCatalog();
-      const ban = await banFromArgument(banArg, catalog);
+      const ban = await banFromFileOrStore(banArg, catalog, globals);
       const revision = shortRevision(ban);
       const results = generate(ban, catalog, options.target);
       const artifacts = results.flatMap((r) => r.output?.artifacts ?? []);
