@@ -177,3 +177,109 @@ describe('enforce from the store', () => {
     expect(unknown.stderr).toContain('error NOT_FOUND: no-such-ban is neither a ban file nor an applied ban');
   });
 });
+
+describe('exceptions in the store', () => {
+  it('excepts devices from approval until revocation, and keeps past reports exact', async () => {
+    const { dir, db } = workspace();
+    await runCli(['apply', us, '--db', db]);
+    const file = join(dir, 'inv.csv');
+    writeFileSync(
+      file,
+      csv([
+        [
+          'SN7',
+          'Agent phone',
+          'dee@agency.example',
+          'doj/fbi/field',
+          'owned',
+          'android',
+          'com.zhiliaoapp.musically',
+          'TikTok',
+          '1',
+          day(-2),
+        ],
+      ]),
+    );
+    await runCli(['ingest', file, '--db', db]);
+    const state = async () =>
+      JSON.parse((await runCli(['report', '--db', db, '--json'])).stdout).bans[0].counts;
+    expect(await state()).toMatchObject({ violating: 1, excepted: 0 });
+
+    const expires = day(60).slice(0, 10);
+    const requested = await runCli([
+      'exceptions',
+      'add',
+      '--db',
+      db,
+      '--ban',
+      'us-omb-m-23-13',
+      '--id',
+      'fbi-field',
+      '--group',
+      'doj/fbi',
+      '--reason',
+      'law-enforcement',
+      '--requested-by',
+      'SAC',
+      '--expires',
+      expires,
+      '--json',
+    ]);
+    expect(requested.code).toBe(0);
+    expect(JSON.parse(requested.stdout)).toMatchObject({ status: 'requested', expires });
+    expect(await state()).toMatchObject({ violating: 1, excepted: 0 });
+
+    await runCli(['exceptions', 'approve', 'fbi-field', '--by', 'Director', '--db', db]);
+    expect(await state()).toMatchObject({ violating: 0, excepted: 1 });
+    const listed = JSON.parse(
+      (await runCli(['exceptions', 'list', '--db', db, '--active', '--json'])).stdout,
+    );
+    expect(listed.exceptions).toEqual([
+      expect.objectContaining({ id: 'fbi-field', status: 'approved', approvedBy: 'Director' }),
+    ]);
+
+    await runCli(['exceptions', 'revoke', 'fbi-field', '--by', 'Director', '--db', db]);
+    expect(await state()).toMatchObject({ violating: 1, excepted: 0 });
+    const yesterday = JSON.parse((await runCli(['report', '--db', db, '--json', '--at', day(-1)])).stdout);
+    expect(yesterday.bans[0].counts).toMatchObject({ violating: 1, excepted: 0 });
+  });
+
+  it('refuses an exception that covers no devices or names an unknown ban', async () => {
+    const { db } = workspace();
+    await runCli(['apply', us, '--db', db]);
+    const none = await runCli([
+      'exceptions',
+      'add',
+      '--db',
+      db,
+      '--ban',
+      'us-omb-m-23-13',
+      '--id',
+      'x',
+      '--reason',
+      'r',
+      '--expires',
+      '2030-01-01',
+    ]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('BAN_EXCEPTION_INCOMPLETE');
+    const unknown = await runCli([
+      'exceptions',
+      'add',
+      '--db',
+      db,
+      '--ban',
+      'nope',
+      '--id',
+      'x',
+      '--group',
+      'g',
+      '--reason',
+      'r',
+      '--expires',
+      '2030-01-01',
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('NOT_FOUND');
+  });
+});

@@ -3,6 +3,7 @@ import { registerApply } from './commands/apply.command.js';
 import { registerCatalog } from './commands/catalog.command.js';
 import { registerDemo } from './commands/demo.command.js';
 import { registerEnforce } from './commands/enforce.command.js';
+import { registerExceptions } from './commands/exceptions.command.js';
 import { registerIngest } from './commands/ingest.command.js';
 import { registerPrecedents } from './commands/precedents.command.js';
 import { registerReport } from './commands/report.command.js';
@@ -30,6 +31,7 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
   registerEnforce(program, io, done);
   registerIngest(program, io, done);
   registerReport(program, io, done);
+  registerExceptions(program, io, done);
   registerDemo(program, io, done);
   registerServe(program, io, done);
   for (const command of program.commands)
