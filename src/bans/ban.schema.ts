@@ -9,10 +9,13 @@ import { OWNERSHIPS } from './ban.types.js';
  */
 export const BAN_LIMITS = { idLength: 100, textLength: 2000, listLength: 1000 } as const;
 
+/** Ban and exception ids: they name artifact files and profile identifiers, so they stay plain slugs. */
+export const BAN_ID_PATTERN = /^[a-z0-9][a-z0-9._-]*$/;
+
 const id = z
   .string()
   .max(BAN_LIMITS.idLength)
-  .regex(/^[a-z0-9][a-z0-9._-]*$/, 'use lower-case letters, digits, dots, dashes and underscores');
+  .regex(BAN_ID_PATTERN, 'use lower-case letters, digits, dots, dashes and underscores');
 const text = z.string().trim().min(1).max(BAN_LIMITS.textLength);
 const groupPath = z
   .string()

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { loadBanFile } from '../bans/ban.loader.js';
+import { BAN_ID_PATTERN } from '../bans/ban.schema.js';
 import type { Ban } from '../bans/ban.types.js';
 import type { Catalog } from '../catalog/catalog.types.js';
 import { AppbanError } from '../lib/errors.js';
@@ -24,8 +25,6 @@ export async function banFromArgument(argument: string, catalog: Catalog): Promi
   return result.ban;
 }
 
-const BAN_ID = /^[a-z0-9][a-z0-9._-]*$/;
-
 /**
  * A ban file, or the id of an applied ban (its latest revision in the store), as `appban enforce`
  * takes it. A path that exists is always read as a file.
@@ -35,7 +34,7 @@ export async function banFromFileOrStore(
   catalog: Catalog,
   options: GlobalOptions,
 ): Promise<Ban> {
-  if (existsSync(argument) || !BAN_ID.test(argument)) return banFromArgument(argument, catalog);
+  if (existsSync(argument) || !BAN_ID_PATTERN.test(argument)) return banFromArgument(argument, catalog);
   return withContext(options, async ({ store }) => (await requireBanRevision(store.db, argument)).ban).catch(
     (error: unknown) => {
       if (error instanceof AppbanError && error.code === 'NOT_FOUND') {

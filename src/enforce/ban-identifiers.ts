@@ -1,10 +1,15 @@
+import type { Ban } from '../bans/ban.types.js';
 import type { AppIdentifier, DevicePlatform, IdentifierKind } from '../catalog/catalog.types.js';
 import type { EnforcementContext } from './target.types.js';
 
 /** Whether the ban's `scope.platforms` covers a device platform. */
-export function platformInScope(context: EnforcementContext, platform: DevicePlatform): boolean {
-  const platforms = context.ban.scope.platforms;
+export function banCoversPlatform(ban: Ban, platform: DevicePlatform): boolean {
+  const { platforms } = ban.scope;
   return platforms === 'all' || platforms.includes(platform);
+}
+
+export function platformInScope(context: EnforcementContext, platform: DevicePlatform): boolean {
+  return banCoversPlatform(context.ban, platform);
 }
 
 /** The enforced values of one identifier kind on one platform, sorted and without repeats. */

@@ -1,6 +1,8 @@
+import { BAN_ID_PATTERN } from '../bans/ban.schema.js';
 import type { Ban, BanException } from '../bans/ban.types.js';
 import type { CatalogApp, DevicePlatform } from '../catalog/catalog.types.js';
 import { AppbanError } from '../lib/errors.js';
+import { banCoversPlatform } from './ban-identifiers.js';
 import type { EnforcementContext } from './target.types.js';
 
 /**
@@ -8,11 +10,9 @@ import type { EnforcementContext } from './target.types.js';
  * the checks every one of them makes before it writes, and how a ban's exceptions read.
  */
 
-const FILE_SAFE_ID = /^[a-z0-9][a-z0-9._-]*$/;
-
 /** The ban id names the artifact files and profile identifiers, so it must be a plain slug. */
 export function requireFileSafeBanId(ban: Ban): void {
-  if (!FILE_SAFE_ID.test(ban.id)) {
+  if (!BAN_ID_PATTERN.test(ban.id)) {
     throw new AppbanError(
       'BAN_INVALID_VALUE',
       `ban id ${JSON.stringify(ban.id)} cannot name a file; use lower-case letters, digits, dots, dashes and underscores`,
@@ -23,11 +23,11 @@ export function requireFileSafeBanId(ban: Ban): void {
 
 /** A ban scoped to other platforms has nothing for this target, even if the catalog has identifiers. */
 export function requirePlatformInScope(ban: Ban, platform: DevicePlatform, target: string): void {
-  const { platforms } = ban.scope;
-  if (platforms !== 'all' && !platforms.includes(platform)) {
+  if (!banCoversPlatform(ban, platform)) {
+    const { platforms } = ban.scope;
     throw new AppbanError(
       'TARGET_NOT_APPLICABLE',
-      `ban ${ban.id} is scoped to ${platforms.join(', ')}, not ${platform}; the ${target} target has nothing to enforce`,
+      `ban ${ban.id} is scoped to ${Array.isArray(platforms) ? platforms.join(', ') : platforms}, not ${platform}; the ${target} target has nothing to enforce`,
     );
   }
 }

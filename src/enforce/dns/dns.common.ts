@@ -1,6 +1,6 @@
 import type { Ban } from '../../bans/ban.types.js';
 import { AppbanError } from '../../lib/errors.js';
-import { describeException, oneLine } from '../device-target.js';
+import { describeException, oneLine, requireFileSafeBanId } from '../device-target.js';
 import type { EnforcementContext } from '../target.types.js';
 
 /** What every DNS target writes from: the ban, its revision and its validated domains. */
@@ -13,7 +13,6 @@ export interface DnsBlocklist {
 export type CommentPrefix = '#' | ';' | '!';
 
 const LDH_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const FILE_SAFE_ID = /^[a-z0-9][a-z0-9._-]*$/;
 
 /**
  * A name safe to write into any DNS configuration: two or more lower-case LDH labels (RFC 1035
@@ -34,13 +33,7 @@ export function isBlockableDomain(name: string): boolean {
  */
 export function dnsBlocklist(context: EnforcementContext, target: string): DnsBlocklist {
   const { ban } = context;
-  if (!FILE_SAFE_ID.test(ban.id)) {
-    throw new AppbanError(
-      'BAN_INVALID_VALUE',
-      `ban id ${JSON.stringify(ban.id)} cannot name a file; use lower-case letters, digits, dots, dashes and underscores`,
-      { location: { path: 'id' } },
-    );
-  }
+  requireFileSafeBanId(ban);
   if (!ban.network) {
     throw new AppbanError(
       'TARGET_NOT_APPLICABLE',
