@@ -13,6 +13,13 @@ export const ERROR_CATALOGUE = {
   INTERNAL: { status: 500, summary: 'An unexpected failure; details are logged, never shown.' },
   DATABASE: { status: 503, summary: 'The database could not be reached or refused the operation.' },
   CONFIG_INVALID: { status: 500, summary: 'A configuration value is missing or malformed.' },
+  AUTH_REQUIRED: { status: 401, summary: 'The request needs a session or an API token.' },
+  AUTH_FAILED: { status: 401, summary: 'The username, password or token is wrong, expired or revoked.' },
+  FORBIDDEN: { status: 403, summary: 'The caller may see this object but not change it.' },
+  CSRF_FAILED: { status: 403, summary: 'A session request that changes something lacks its CSRF token.' },
+  RATE_LIMITED: { status: 429, summary: 'Too many requests; wait and try again.' },
+  CONFLICT: { status: 409, summary: 'The object already exists or is in a state that forbids the change.' },
+  AUDIT_CHAIN_BROKEN: { status: 500, summary: 'The audit chain fails verification: an event was edited, deleted or reordered.' },
 
   // Ban files (CLI exit 1)
   BAN_YAML_SYNTAX: { status: 422, summary: 'The ban file is not well-formed YAML.' },

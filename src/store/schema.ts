@@ -24,6 +24,14 @@ export interface Database {
   findings: FindingTable;
   finding_history: FindingHistoryTable;
   audit_events: AuditEventTable;
+  users: UserTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  notification_channels: NotificationChannelTable;
+  notifications: NotificationTable;
+  notification_deliveries: NotificationDeliveryTable;
+  notification_attempts: NotificationAttemptTable;
+  cursors: CursorTable;
 }
 
 /** Epoch milliseconds. */
@@ -215,6 +223,109 @@ export interface AuditEventTable {
   hash: string;
 }
 
+export const ROLES = ['admin', 'officer', 'auditor', 'reporter', 'ingest'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** A person who logs in to the dashboard. Passwords are stored as argon2id hashes only. */
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  password_hash: string;
+  role: Role;
+  created_at: EpochMs;
+  created_by: string;
+  disabled_at: EpochMs | null;
+}
+
+/** A dashboard session; the cookie holds the token, the table only its SHA-256. */
+export interface SessionTable {
+  token_hash: string;
+  user_id: number;
+  /** Sent back in `x-csrf-token` on every unsafe request of the session. */
+  csrf_token: string;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+}
+
+/** An API token for scripts, agents and MDM webhooks; shown once, stored as a hash. */
+export interface ApiTokenTable {
+  /** The public part of the token (`abt_<id>_<secret>`), safe to log and list. */
+  id: string;
+  token_hash: string;
+  name: string;
+  role: Role;
+  created_by: string;
+  created_at: EpochMs;
+  expires_at: EpochMs;
+  revoked_at: EpochMs | null;
+  last_used_at: EpochMs | null;
+}
+
+export const CHANNEL_KINDS = ['webhook', 'email'] as const;
+export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+/** Where notifications go: a webhook URL (with its HMAC secret) or email addresses. */
+export interface NotificationChannelTable {
+  id: Generated<number>;
+  kind: ChannelKind;
+  /** The webhook URL, or comma-separated email addresses. */
+  target: string;
+  /** Webhooks: the HMAC-SHA256 signing secret. Never returned by the API after creation. */
+  secret: string | null;
+  /** JSON array of notification kinds, or `["*"]`. */
+  events: string;
+  created_by: string;
+  created_at: EpochMs;
+  disabled_at: EpochMs | null;
+}
+
+/** One thing worth telling; `dedupe_key` makes each raised once, whichever replica sees it first. */
+export interface NotificationTable {
+  id: Generated<number>;
+  kind: string;
+  dedupe_key: string;
+  ban_id: string | null;
+  device_id: number | null;
+  /** JSON. */
+  payload: string;
+  created_at: EpochMs;
+}
+
+export const DELIVERY_STATUSES = ['pending', 'sent', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** One notification to one channel, retried with backoff until sent or given up. */
+export interface NotificationDeliveryTable {
+  id: Generated<number>;
+  notification_id: number;
+  channel_id: number;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: EpochMs | null;
+  /** A replica sending it holds it until then, so two replicas do not send the same delivery. */
+  claimed_until: EpochMs | null;
+  last_error: string | null;
+  last_status_code: number | null;
+  updated_at: EpochMs;
+}
+
+/** The delivery log: every attempt, with its outcome. */
+export interface NotificationAttemptTable {
+  id: Generated<number>;
+  delivery_id: number;
+  attempt: number;
+  at: EpochMs;
+  outcome: 'sent' | 'retry' | 'failed';
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export interface CursorTable {
+  name: string;
+  value: number;
+}
+
 export type BanRow = Selectable<BanTable>;
 export type BanRevisionRow = Selectable<BanRevisionTable>;
 export type DeviceRow = Selectable<DeviceTable>;
@@ -234,3 +345,10 @@ export type FindingHistoryRow = Selectable<FindingHistoryTable>;
 export type NewFindingHistoryRow = Insertable<FindingHistoryTable>;
 export type AuditEventRow = Selectable<AuditEventTable>;
 export type NewAuditEventRow = Insertable<AuditEventTable>;
+export type UserRow = Selectable<UserTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type ApiTokenRow = Selectable<ApiTokenTable>;
+export type NotificationChannelRow = Selectable<NotificationChannelTable>;
+export type NotificationRow = Selectable<NotificationTable>;
+export type NotificationDeliveryRow = Selectable<NotificationDeliveryTable>;
+export type NotificationAttemptRow = Selectable<NotificationAttemptTable>;
