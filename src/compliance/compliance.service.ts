@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { recordAudit } from '../audit/audit.log.js';
 import type { Ban } from '../bans/ban.types.js';
 import type { Catalog } from '../catalog/catalog.types.js';
 import type { InventorySnapshot } from '../inventory/snapshot.types.js';
@@ -63,6 +64,8 @@ export interface IngestOptions {
   file?: string;
   format?: string;
   sourceLabel?: string;
+  /** Who sent it, for the audit log (default `cli`). */
+  actor?: string;
 }
 
 export interface IngestResult {
@@ -71,6 +74,8 @@ export interface IngestResult {
   devices: number;
   /** History rows written. */
   changes: number;
+  /** The devices the snapshots were about. */
+  deviceIds: number[];
 }
 
 export interface ReevaluateOptions {
@@ -221,6 +226,18 @@ export function createComplianceService(deps: ComplianceServiceDeps): Compliance
       const { change, evaluated } = await db.transaction().execute(async (trx) => {
         const change = await storeBanRevision(trx, ban, { appliedBy: options.appliedBy, appliedAt });
         if (change.status === 'unchanged') return { change, evaluated: { devices: 0, changes: 0 } };
+        await recordAudit(trx, {
+          actor: options.appliedBy,
+          action: change.status === 'created' ? 'ban.created' : 'ban.revised',
+          objectType: 'ban',
+          objectId: ban.id,
+          details: {
+            revision: change.current.revision,
+            contentHash: change.current.contentHash,
+            changedFields: change.changedFields,
+          },
+          at: appliedAt,
+        });
         const from = change.status === 'created' ? -Infinity : appliedAt;
         const devices = await allDevices(trx);
         const { devices: count, changes } = await rederiveIn(
@@ -272,7 +289,27 @@ export function createComplianceService(deps: ComplianceServiceDeps): Compliance
             if (snapshot) knownFacts.set(s.snapshotId, factsOf(snapshot));
           });
           const result = await rederiveIn(trx, { fresh: false }, from, knownFacts);
-          const summary = { importId, snapshots: stored.length, devices: from.size, changes: result.changes };
+          await recordAudit(trx, {
+            actor: options.actor ?? 'cli',
+            action: 'inventory.imported',
+            objectType: 'import',
+            objectId: String(importId),
+            details: {
+              snapshots: stored.length,
+              devices: from.size,
+              ...(options.format === undefined ? {} : { format: options.format }),
+              ...(options.file === undefined ? {} : { file: options.file }),
+              ...(options.sourceLabel === undefined ? {} : { source: options.sourceLabel }),
+            },
+            at: importedAt,
+          });
+          const summary = {
+            importId,
+            snapshots: stored.length,
+            devices: from.size,
+            changes: result.changes,
+            deviceIds: [...from.keys()],
+          };
           return { summary, commit: result.commit };
         });
         committed.commit();

@@ -2,14 +2,8 @@ import type { Command } from 'commander';
 import type { ExceptionSubjects } from '../../bans/ban.types.js';
 import { DAY_MS, formatCalendarDate, parseCalendarDate } from '../../lib/dates.js';
 import { AppbanError } from '../../lib/errors.js';
-import {
-  approveException,
-  createException,
-  listExceptions,
-  revokeException,
-  type StoredException,
-} from '../../store/exception.repository.js';
-import { type AppContext, withContext } from '../context.js';
+import { listExceptions, type StoredException } from '../../store/exception.repository.js';
+import { withContext } from '../context.js';
 import { EXIT, type GlobalOptions, type Io, printJson } from '../output.js';
 import { table } from './catalog.command.js';
 
@@ -63,22 +57,21 @@ export function registerExceptions(program: Command, io: Io, done: (code: number
       }
       const expiresAt = day(options.expires, '--expires') + DAY_MS;
       const startsAt = options.starts === undefined ? undefined : day(options.starts, '--starts');
-      const now = Date.now();
-      const stored = await withContext(globals, async (context) => {
-        const created = await createException(context.store.db, {
-          id: options.id,
-          banId: options.ban,
-          subjects,
-          reason: options.reason,
-          expiresAt,
-          createdAt: now,
-          ...(startsAt === undefined ? {} : { startsAt }),
-          ...(options.approvedBy === undefined ? {} : { approvedBy: options.approvedBy }),
-          ...(options.requestedBy === undefined ? {} : { requestedBy: options.requestedBy }),
-        });
-        await rederive(context, created.banId, Math.min(startsAt ?? now, now));
-        return created;
-      });
+      const stored = await withContext(globals, (context) =>
+        context.exceptions.request(
+          {
+            id: options.id,
+            banId: options.ban,
+            subjects,
+            reason: options.reason,
+            expiresAt,
+            ...(startsAt === undefined ? {} : { startsAt }),
+            ...(options.approvedBy === undefined ? {} : { approvedBy: options.approvedBy }),
+            ...(options.requestedBy === undefined ? {} : { requestedBy: options.requestedBy }),
+          },
+          options.approvedBy ?? options.requestedBy ?? 'cli',
+        ),
+      );
       print(io, globals, stored);
       done(EXIT.ok);
     });
@@ -90,12 +83,7 @@ export function registerExceptions(program: Command, io: Io, done: (code: number
     .requiredOption('--by <name>', 'who approves it')
     .action(async (id: string, options: { by: string }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      const now = Date.now();
-      const stored = await withContext(globals, async (context) => {
-        const approved = await approveException(context.store.db, id, { approvedBy: options.by, at: now });
-        await rederive(context, approved.banId, Math.min(approved.startsAt ?? now, now));
-        return approved;
-      });
+      const stored = await withContext(globals, (context) => context.exceptions.approve(id, options.by));
       print(io, globals, stored);
       done(EXIT.ok);
     });
@@ -107,12 +95,7 @@ export function registerExceptions(program: Command, io: Io, done: (code: number
     .requiredOption('--by <name>', 'who revokes it')
     .action(async (id: string, options: { by: string }, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      const now = Date.now();
-      const stored = await withContext(globals, async (context) => {
-        const revoked = await revokeException(context.store.db, id, { revokedBy: options.by, at: now });
-        await rederive(context, revoked.banId, now);
-        return revoked;
-      });
+      const stored = await withContext(globals, (context) => context.exceptions.revoke(id, options.by));
       print(io, globals, stored);
       done(EXIT.ok);
     });
@@ -140,11 +123,6 @@ export function registerExceptions(program: Command, io: Io, done: (code: number
         );
       done(EXIT.ok);
     });
-}
-
-/** Findings of the ban re-derived from the moment the change takes effect. */
-async function rederive(context: AppContext, banId: string, from: number): Promise<void> {
-  await context.compliance.reevaluate({ banIds: [banId], from });
 }
 
 function day(text: string, flag: string): number {

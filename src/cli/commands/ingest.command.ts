@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { complianceSink } from '../../compliance/store-sink.js';
 import { type FileIngestResult, ingestFiles, type SnapshotSink } from '../../inventory/ingest.service.js';
 import { expandInputs } from '../../inventory/inputs.js';
 import type { InventorySnapshot } from '../../inventory/snapshot.types.js';
@@ -31,7 +32,9 @@ export function registerIngest(program: Command, io: Io, done: (code: number) =>
       const globals = command.optsWithGlobals<GlobalOptions>();
       const json = Boolean(globals.json);
       const context = dryRun ? undefined : await openContext(databaseUrl(globals));
-      const sink = context ? storeSink(context, options.source) : collectingSink(printed);
+      const sink = context
+        ? complianceSink(context.compliance, { sourceLabel: options.source })
+        : collectingSink(printed);
       try {
         let bar: Progress | undefined;
         let barFile = '';
@@ -111,37 +114,6 @@ function collectingSink(out: { path: string; snapshots: InventorySnapshot[] }[])
     },
     async rollback() {
       current = [];
-    },
-  };
-}
-
-/**
- * Stores each file's snapshots in one transaction once the whole file has parsed, so a file that
- * fails half-way leaves nothing behind. The file's snapshots are held in memory until then.
- */
-function storeSink(context: AppContext, sourceLabel: string | undefined): SnapshotSink {
-  let pending: InventorySnapshot[] = [];
-  let file = '';
-  let format = '';
-  return {
-    async begin(path, name) {
-      pending = [];
-      file = path;
-      format = name;
-    },
-    async add(snapshot) {
-      pending.push(snapshot);
-    },
-    async commit() {
-      await context.compliance.ingest(pending, {
-        file,
-        format,
-        ...(sourceLabel === undefined ? {} : { sourceLabel }),
-      });
-      pending = [];
-    },
-    async rollback() {
-      pending = [];
     },
   };
 }
