@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerApply } from './commands/apply.command.js';
+import { registerAudit } from './commands/audit.command.js';
 import { registerCatalog } from './commands/catalog.command.js';
 import { registerDemo } from './commands/demo.command.js';
 import { registerEnforce } from './commands/enforce.command.js';
@@ -8,6 +9,7 @@ import { registerIngest } from './commands/ingest.command.js';
 import { registerPrecedents } from './commands/precedents.command.js';
 import { registerReport } from './commands/report.command.js';
 import { registerServe } from './commands/serve.command.js';
+import { registerUsers } from './commands/users.command.js';
 import { registerValidate } from './commands/validate.command.js';
 import { EXIT, type Io, processIo, reportError } from './output.js';
 
@@ -34,6 +36,8 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
   registerExceptions(program, io, done);
   registerDemo(program, io, done);
   registerServe(program, io, done);
+  registerUsers(program, io, done);
+  registerAudit(program, io, done);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;
