@@ -167,3 +167,34 @@ describe('appban audit verify and export (CLI)', () => {
     expect(broken.stdout).toContain('#2 edited');
   });
 });
+
+describe('docs/audit.md', () => {
+  it("has an offline check, in Python, that accepts appban's export and rejects an edited one", async () => {
+    const { execFileSync } = await import('node:child_process');
+    const doc = readFileSync('docs/audit.md', 'utf8');
+    const script = /```python\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(script).toBeDefined();
+    const dir = mkdtempSync(join(tmpdir(), 'appban-audit-py-'));
+    const url = `sqlite:${join(dir, 'a.db')}`;
+    expect(
+      (
+        await runCli([
+          'apply',
+          'examples/be-federal-tiktok-2023.yaml',
+          '--by',
+          'Frère Jacques — ČSIRT',
+          '--db',
+          url,
+        ])
+      ).code,
+    ).toBe(0);
+    expect((await runCli(['users', 'add', 'zoë', '--role', 'auditor', '--db', url])).code).not.toBe(0);
+    expect((await runCli(['users', 'add', 'zoe', '--role', 'auditor', '--db', url])).code).toBe(0);
+    const file = join(dir, 'audit-2026-11.jsonl');
+    expect((await runCli(['audit', 'export', '--out', file, '--db', url])).code).toBe(0);
+    const run = () => execFileSync('python3', ['-c', script as string], { cwd: dir, stdio: 'pipe' });
+    expect(run).not.toThrow();
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"zoe"', '"eve"'));
+    expect(run).toThrow();
+  });
+});

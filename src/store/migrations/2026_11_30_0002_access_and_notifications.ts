@@ -100,6 +100,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('duration_ms', 'integer', (col) => col.notNull())
     .execute();
 
+  // The API pages a ban's findings by device id.
+  await db.schema
+    .createIndex('findings_ban_device_idx')
+    .on('findings')
+    .columns(['ban_id', 'device_id'])
+    .execute();
+
   /** Where each background scanner got to (e.g. the last finding_history id turned into notifications). */
   await db.schema
     .createTable('cursors')
@@ -122,4 +129,5 @@ export async function down(db: Kysely<any>): Promise<void> {
   ]) {
     await db.schema.dropTable(table).execute();
   }
+  await db.schema.dropIndex('findings_ban_device_idx').execute();
 }
