@@ -5,18 +5,26 @@ import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { describeEachDialect } from './harness.js';
 
 const TABLES = [
+  'api_tokens',
   'app_identities',
   'audit_events',
   'ban_revisions',
   'bans',
+  'cursors',
   'device_sources',
   'devices',
   'exceptions',
   'finding_history',
   'findings',
   'imports',
+  'notification_attempts',
+  'notification_deliveries',
+  'notification_channels',
+  'notifications',
+  'sessions',
   'snapshot_apps',
   'snapshots',
+  'users',
 ];
 
 describeEachDialect('migrations', ({ dialect, store }) => {
