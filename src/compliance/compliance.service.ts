@@ -263,14 +263,17 @@ export function createComplianceService(deps: ComplianceServiceDeps): Compliance
 
     async ingest(snapshots, options = {}) {
       const importedAt = now();
-      const importId = await startImport(db, {
+      const importRecord = {
         startedAt: importedAt,
         ...(options.file === undefined ? {} : { file: options.file }),
         ...(options.format === undefined ? {} : { format: options.format }),
         ...(options.sourceLabel === undefined ? {} : { sourceLabel: options.sourceLabel }),
-      });
+      };
       try {
+        // The import's record commits with its snapshots: one commit per import, which is most of a
+        // check-in's cost. A failed import is recorded after the rollback instead.
         const committed = await db.transaction().execute(async (trx) => {
+          const importId = await startImport(trx, importRecord);
           const stored = await storeSnapshots(trx, snapshots, {
             importedAt,
             importId,
@@ -318,7 +321,10 @@ export function createComplianceService(deps: ComplianceServiceDeps): Compliance
         const message = isAppbanError(error)
           ? error.message
           : 'The import failed; nothing from it was stored.';
-        await failImport(db, importId, { error: message, finishedAt: now() }).catch(() => {});
+        await (async () => {
+          const importId = await startImport(db, importRecord);
+          await failImport(db, importId, { error: message, finishedAt: now() });
+        })().catch(() => {});
         throw error;
       }
     },

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Ownership } from '../bans/ban.types.js';
 import type { DevicePlatform } from '../catalog/catalog.types.js';
 import type { ObservedDevice } from '../inventory/snapshot.types.js';
-import { lockKey } from './dialect.js';
+import { lockKey, lockKeyShared } from './dialect.js';
 import type { Executor, Trx } from './executor.js';
 import type { DeviceRow, DeviceUpdate } from './schema.js';
 
@@ -124,14 +124,14 @@ export function normaliseGroupPath(value: string | undefined): string | null {
  * Descriptive fields follow the newest observation; an older one arriving late only fills blanks.
  * Devices already stored apart are not merged; the source's id is re-pointed to the better match.
  */
-export async function resolveDevice(trx: Trx, observation: DeviceObservation): Promise<ResolvedDevice> {
-  const ids = {
-    serial: normaliseSerial(observation.device.serial),
-    udid: normaliseUdid(observation.device.udid),
-    hardwareId: normaliseHardwareId(observation.device.hardwareId),
-  };
+export async function resolveDevice(
+  trx: Trx,
+  observation: DeviceObservation,
+  options: { identitiesLocked?: boolean } = {},
+): Promise<ResolvedDevice> {
+  const ids = identifiersOf(observation);
   let match = await findDevice(trx, observation.source, observation.device.sourceDeviceId, ids);
-  if (!match) {
+  if (!match && !options.identitiesLocked) {
     // Two replicas seeing one new device at once must not create it twice. Known devices (the common
     // case) take no lock; creation is serialised, and the search repeated under the lock.
     await lockKey(trx, 'device', 'create');
@@ -164,6 +164,43 @@ interface Identifiers {
   serial: string | null;
   udid: string | null;
   hardwareId: string | null;
+}
+
+function identifiersOf(observation: Pick<DeviceObservation, 'device'>): Identifiers {
+  return {
+    serial: normaliseSerial(observation.device.serial),
+    udid: normaliseUdid(observation.device.udid),
+    hardwareId: normaliseHardwareId(observation.device.hardwareId),
+  };
+}
+
+/** Batches up to this many snapshots lock each device identifier; larger ones lock device creation as a whole. */
+export const IDENTITY_LOCK_BATCH = 64;
+
+/**
+ * Lets small batches (agent check-ins) from several replicas resolve devices in parallel: instead of
+ * the one `device/create` lock, a batch takes that lock shared and locks each identifier it carries
+ * (serial, UDID, hardware id, source id), in sorted order so two batches never wait on each other in
+ * a cycle. Two observations that could be one device share an identifier, so they still queue; large
+ * imports keep the exclusive lock, which also excludes every small batch. Returns whether the
+ * identifiers are now locked (pass it to resolveDevice); a no-op on SQLite, whose writers are serial.
+ */
+export async function lockDeviceIdentities(
+  trx: Trx,
+  observations: readonly Pick<DeviceObservation, 'source' | 'device'>[],
+): Promise<boolean> {
+  if (observations.length > IDENTITY_LOCK_BATCH) return false;
+  const keys = new Set<string>();
+  for (const observation of observations) {
+    const ids = identifiersOf(observation);
+    if (ids.serial !== null) keys.add(`serial:${ids.serial}`);
+    if (ids.udid !== null) keys.add(`udid:${ids.udid}`);
+    if (ids.hardwareId !== null) keys.add(`hardware:${ids.hardwareId}`);
+    keys.add(`source:${observation.source}:${observation.device.sourceDeviceId}`);
+  }
+  await lockKeyShared(trx, 'device', 'create');
+  for (const key of [...keys].sort()) await lockKey(trx, 'device-identity', key);
+  return true;
 }
 
 async function findDevice(

@@ -110,6 +110,12 @@ export async function lockKey(trx: AnyKysely, namespace: string, key: string): P
   await sql`select pg_advisory_xact_lock(hashtext(${namespace}), hashtext(${key}))`.execute(trx);
 }
 
+/** Like lockKey, but any number of transactions may hold it at once; it only excludes lockKey. */
+export async function lockKeyShared(trx: AnyKysely, namespace: string, key: string): Promise<void> {
+  if (!capabilitiesOf(trx).advisoryLocks) return;
+  await sql`select pg_advisory_xact_lock_shared(hashtext(${namespace}), hashtext(${key}))`.execute(trx);
+}
+
 /**
  * After explicit ids were inserted into an identity column, moves PostgreSQL's sequence past them;
  * SQLite's rowid needs nothing.

@@ -4,7 +4,13 @@ import { parseInstant } from '../lib/dates.js';
 import { AppbanError } from '../lib/errors.js';
 import { packAppIds, packedCount, unpackAppIds, unpackAppIdsInto } from './app-id-pack.js';
 import { identityKey, internAppIdentities } from './app-identity.repository.js';
-import { type Device, type DeviceMatch, deviceRowToDevice, resolveDevice } from './device.repository.js';
+import {
+  type Device,
+  type DeviceMatch,
+  deviceRowToDevice,
+  lockDeviceIdentities,
+  resolveDevice,
+} from './device.repository.js';
 import { capabilitiesOf, rowsPerInsert } from './dialect.js';
 import type { Executor, Trx } from './executor.js';
 import type { Database, ImportRow, ImportStatus, SnapshotCoverage, SnapshotRow } from './schema.js';
@@ -39,8 +45,8 @@ export function importRowToImport(row: ImportRow): ImportRecord {
 }
 
 /**
- * Records that an import began. Call it outside the file's transaction, so that a failed import
- * still leaves its record (marked by `failImport`) while its snapshots roll back.
+ * Records an import: inside the transaction that stores its snapshots, or, for an import that failed,
+ * afterwards, followed by `failImport`.
  */
 export async function startImport(
   db: Executor,
@@ -156,14 +162,14 @@ export async function storeSnapshots(
   );
   const stored: StoredSnapshot[] = [];
   const appRows: Database['snapshot_apps'][] = [];
+  const identitiesLocked = await lockDeviceIdentities(trx, snapshots);
   for (const [index, snapshot] of snapshots.entries()) {
     const observedAt = observedAts[index] as number;
-    const { deviceId, matchedBy } = await resolveDevice(trx, {
-      source: snapshot.source,
-      device: snapshot.device,
-      observedAt,
-      importedAt: context.importedAt,
-    });
+    const { deviceId, matchedBy } = await resolveDevice(
+      trx,
+      { source: snapshot.source, device: snapshot.device, observedAt, importedAt: context.importedAt },
+      { identitiesLocked },
+    );
     // One row per distinct identity; the first occurrence's name and version are kept.
     const apps = new Map<number, { name: string | null; version: string | null }>();
     for (const app of snapshot.apps) {
