@@ -9,7 +9,7 @@ import type { Trx } from '../store/executor.js';
 import type { Database } from '../store/schema.js';
 import { completeImport, failImport, startImport, storeSnapshots } from '../store/snapshot.repository.js';
 import { DEFAULT_STALENESS_MS, type DeviceFacts } from './engine/evaluate.js';
-import { appKey, Interner } from './engine/interner.js';
+import { Interner } from './engine/interner.js';
 import type { StateCounts } from './engine/states.js';
 import { type BanTimeline, loadBanTimelines, watchedIdentities } from './inputs/revisions.js';
 import { type RederiveResult, rederive } from './rederive.js';
@@ -109,16 +109,15 @@ export function createComplianceService(deps: ComplianceServiceDeps): Compliance
 
   /**
    * Compiled bans and the stored identities they ban, kept between calls while no revision or
-   * exception changes (one cheap query checks). Identities stored since the list was made (by any
-   * process) are looked at incrementally, by id; additions join the cache once committed.
+   * exception changes (one cheap query checks). Ingests do not rely on the identities: they match
+   * banned apps by value inside their transaction (see rederive), because identity ids are handed
+   * out in one order and committed in another when several transactions or replicas ingest at once.
    */
   interface Inputs {
     signature: string;
     apps: Interner;
     timelines: BanTimeline[];
     watched: Map<number, number>;
-    /** The highest identity id looked at. */
-    identitiesUpTo: number;
   }
   let cache: Inputs | undefined;
 
@@ -139,48 +138,18 @@ export function createComplianceService(deps: ComplianceServiceDeps): Compliance
     return JSON.stringify([revisions, exceptions]);
   }
 
-  async function maxIdentityId(trx: Trx): Promise<number> {
-    const row = await trx
-      .selectFrom('app_identities')
-      .select((eb) => eb.fn.max('id').as('max'))
-      .executeTakeFirst();
-    return Number(row?.max ?? 0);
-  }
-
-  async function inputs(trx: Trx, fresh: boolean): Promise<{ cached: Inputs; current: Inputs }> {
+  async function inputs(trx: Trx, fresh: boolean): Promise<Inputs> {
     const signature = await signatureOf(trx);
     if (fresh || cache?.signature !== signature) {
-      const identitiesUpTo = await maxIdentityId(trx);
       const apps = new Interner();
       const timelines = await loadBanTimelines(trx, catalog, apps);
-      const watched = await watchedIdentities(trx, timelines, apps);
-      cache = { signature, apps, timelines, watched, identitiesUpTo };
-      return { cached: cache, current: cache };
+      // Whole-fleet passes read the banned identities in their own transaction; ingests do not need them.
+      const watched = fresh ? await watchedIdentities(trx, timelines, apps) : new Map<number, number>();
+      const built = { signature, apps, timelines, watched };
+      if (!fresh) cache = built;
+      return built;
     }
-    const cached = cache;
-    const current = { ...cached, watched: new Map(cached.watched) };
-    for (;;) {
-      const rows = await trx
-        .selectFrom('app_identities')
-        .select(['id', 'kind', 'value'])
-        .where('id', '>', current.identitiesUpTo)
-        .orderBy('id')
-        .limit(10_000)
-        .execute();
-      const last = rows.at(-1);
-      if (!last) break;
-      for (const row of rows) {
-        const id = current.apps.find(appKey(row.kind, row.value));
-        if (
-          id !== undefined &&
-          current.timelines.some((t) => t.spans.some((sp) => (sp.ban.banned[id] ?? 0) !== 0))
-        ) {
-          current.watched.set(row.id, id);
-        }
-      }
-      current.identitiesUpTo = last.id;
-    }
-    return { cached, current };
+    return cache;
   }
 
   async function rederiveIn(
@@ -188,24 +157,21 @@ export function createComplianceService(deps: ComplianceServiceDeps): Compliance
     options: { banIds?: readonly string[] | undefined; fresh: boolean },
     from: Map<number, number>,
     knownFacts?: Map<number, Partial<DeviceFacts>>,
-  ): Promise<RederiveResult & { commit(): void }> {
-    const { cached, current } = await inputs(trx, options.fresh);
+  ): Promise<RederiveResult> {
+    const current = await inputs(trx, options.fresh);
     const timelines =
       options.banIds === undefined
         ? current.timelines
         : current.timelines.filter((t) => options.banIds?.includes(t.banId));
-    const result = await rederive(trx, {
+    return rederive(trx, {
       timelines,
       watched: current.watched,
+      ...(options.fresh ? {} : { matchByValue: { apps: current.apps } }),
       from,
       ...(knownFacts ? { knownFacts } : {}),
       stalenessMs,
       now: now(),
     });
-    const commit = () => {
-      if (cache === cached) cache = current;
-    };
-    return { ...result, commit };
   }
 
   async function allDevices(trx: Trx | Kysely<Database>): Promise<number[]> {
@@ -313,10 +279,9 @@ export function createComplianceService(deps: ComplianceServiceDeps): Compliance
             changes: result.changes,
             deviceIds: [...from.keys()],
           };
-          return { summary, commit: result.commit };
+          return summary;
         });
-        committed.commit();
-        return committed.summary;
+        return committed;
       } catch (error) {
         const message = isAppbanError(error)
           ? error.message

@@ -1,5 +1,7 @@
+import { sql } from 'kysely';
 import type { Trx } from '../store/executor.js';
 import type { DeviceFacts } from './engine/evaluate.js';
+import { appKey, type Interner, splitAppKey } from './engine/interner.js';
 import { changeAt, deriveTimeline, type FindingChange, type Observation } from './engine/timeline.js';
 import {
   loadRecordedChanges,
@@ -26,6 +28,12 @@ export interface RederiveInput {
   timelines: readonly BanTimeline[];
   /** Store identity id → interned id, for the identities any of these bans bans. */
   watched: ReadonlyMap<number, number>;
+  /**
+   * Find banned apps by their kind and value inside the transaction instead of through `watched`.
+   * Ingests use it: identities another transaction created (another replica's, committed after
+   * `watched` was read, or in any order of ids) are seen exactly as the database has them now.
+   */
+  matchByValue?: { apps: Interner };
   /** Device id → the instant from which its history is re-derived. */
   from: ReadonlyMap<number, number>;
   /** Facts of snapshots whose inventory is at hand (those just ingested), by snapshot id. */
@@ -46,6 +54,49 @@ interface SnapshotHeader {
   device_id: number;
   observed_at: number;
   coverage: 'full' | 'partial';
+}
+
+/** Banned apps in the batch's snapshots, found by identity kind and normalised value. */
+async function matchesByValue(
+  trx: Trx,
+  timelines: readonly BanTimeline[],
+  apps: Interner,
+  batch: readonly number[],
+): Promise<Map<number, number[]>> {
+  const banned = new Set<number>();
+  for (const timeline of timelines)
+    for (const span of timeline.spans) for (const id of span.ban.matches.keys()) banned.add(id);
+  const byKind = new Map<string, string[]>();
+  for (const id of banned) {
+    const { kind, value } = splitAppKey(apps.key(id));
+    const values = byKind.get(kind);
+    if (values) values.push(value);
+    else byKind.set(kind, [value]);
+  }
+  const matches = new Map<number, number[]>();
+  if (byKind.size === 0) return matches;
+  const rows = await trx
+    .selectFrom('snapshot_apps as sa')
+    .innerJoin('snapshots as s', 's.id', 'sa.snapshot_id')
+    .innerJoin('app_identities as ai', 'ai.id', 'sa.app_identity_id')
+    .select(['sa.snapshot_id', 'ai.kind', 'ai.value'])
+    .where('s.device_id', 'in', [...batch])
+    .where((eb) =>
+      eb.or(
+        [...byKind].map(([kind, values]) =>
+          eb.and([eb('ai.kind', '=', kind), eb(sql<string>`lower(trim(ai.value))`, 'in', values)]),
+        ),
+      ),
+    )
+    .execute();
+  for (const row of rows) {
+    const engineId = apps.find(appKey(row.kind, row.value));
+    if (engineId === undefined || !banned.has(engineId)) continue;
+    const list = matches.get(row.snapshot_id);
+    if (list) list.push(engineId);
+    else matches.set(row.snapshot_id, [engineId]);
+  }
+  return matches;
 }
 
 export async function rederive(trx: Trx, input: RederiveInput): Promise<RederiveResult> {
@@ -69,8 +120,10 @@ async function rederiveBatch(trx: Trx, input: RederiveInput, batch: number[]): P
     .orderBy('observed_at')
     .orderBy('id')
     .execute()) as SnapshotHeader[];
-  const matches = new Map<number, number[]>();
-  const watchedIds = [...input.watched.keys()];
+  const matches = input.matchByValue
+    ? await matchesByValue(trx, input.timelines, input.matchByValue.apps, batch)
+    : new Map<number, number[]>();
+  const watchedIds = input.matchByValue ? [] : [...input.watched.keys()];
   for (let k = 0; k < watchedIds.length; k += 500) {
     const rows = await trx
       .selectFrom('snapshot_apps as sa')
