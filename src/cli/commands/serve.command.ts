@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { createClockPass } from '../../compliance/due-changes.js';
 import { AppbanError } from '../../lib/errors.js';
 import { buildApp } from '../../server/app.js';
 import { databaseUrl, openContext } from '../context.js';
@@ -54,6 +55,11 @@ export function registerServe(program: Command, io: Io, done: (code: number) => 
             'It is shown only now. Log in and add people with `appban users add`.\n',
         );
       }
+      const clock = createClockPass(context.store.db, {
+        now: context.now,
+        onError: () => io.stderr('appban: bringing findings up to the clock failed; retrying in a minute\n'),
+      });
+      clock.start();
       const { startNotifier } = await import('../../notify/notifier.start.js');
       const notifier = options.notify ? startNotifier(context, io) : undefined;
       const app = await buildApp(context, {
@@ -74,6 +80,7 @@ export function registerServe(program: Command, io: Io, done: (code: number) => 
         process.once('SIGTERM', stop);
       });
       await app.close();
+      clock.stop();
       await notifier?.stop();
       await context.close();
       done(EXIT.ok);
