@@ -4,7 +4,7 @@ import { type FileIngestResult, ingestFiles, type SnapshotSink } from '../../inv
 import { expandInputs } from '../../inventory/inputs.js';
 import type { InventorySnapshot } from '../../inventory/snapshot.types.js';
 import { type Progress, progressBar } from '../../lib/progress.js';
-import { type AppContext, databaseUrl, openContext } from '../context.js';
+import { databaseUrl, openContext } from '../context.js';
 import { EXIT, type GlobalOptions, type Io, printJson } from '../output.js';
 
 interface IngestCliOptions {
