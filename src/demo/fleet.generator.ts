@@ -218,6 +218,17 @@ export class FleetGenerator {
       }
     }
 
+    // A device enrolled in the last month often still has TikTok: its removal period has only begun,
+    // so the demo shows violations within their deadline, not only overdue ones.
+    if (
+      enrolledAt > to - 30 * DAY_MS &&
+      this.universe.plantedId('tiktok', familyIndex) >= 0 &&
+      !banned.some((b) => b.app === 'tiktok') &&
+      random.chance(0.08)
+    ) {
+      banned.push({ app: 'tiktok', from: -Infinity, until: removalBase + random.int(10, 60) * DAY_MS });
+    }
+
     // Inventories come up to a day early, never late: gaps stay within a weekly staleness window.
     const cadence = (this.shape.cadenceDays ?? 7) * DAY_MS;
     const end = Math.min(lastReportAt, to);
