@@ -125,6 +125,27 @@ describeEachDialect('the audit chain', ({ store }) => {
     expect(result).toMatchObject({ ok: true, events: 14 });
   });
 
+  it('verifies a chain longer than one page, and finds an edit past the first page', async () => {
+    const { recordAudit } = await import('../../src/audit/audit.log.js');
+    await db()
+      .transaction()
+      .execute(async (trx) => {
+        for (let k = 0; k < 5_200; k++) {
+          await recordAudit(trx, {
+            actor: 'agent',
+            action: 'inventory.imported',
+            objectType: 'import',
+            objectId: String(k),
+            at: 1_700_000_000_000 + k,
+          });
+        }
+      });
+    expect(await verifyStoredChain(db())).toMatchObject({ ok: true, events: 5_206 });
+    await db().updateTable('audit_events').set({ object_id: 'forged' }).where('seq', '=', 5_100).execute();
+    const result = await verifyStoredChain(db());
+    expect(result.problems).toEqual([expect.objectContaining({ seq: 5_100, kind: 'edited' })]);
+  }, 120_000);
+
   it('never stores a secret in an event', async () => {
     const rows = await db().selectFrom('audit_events').select('details').execute();
     const text = rows.map((r) => r.details).join('\n');
