@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { exportChain } from '../../audit/audit.export.js';
 import { verifyStoredChain } from '../../audit/audit.verify.js';
@@ -125,13 +126,10 @@ export function registerAuditRoutes(app: FastifyInstance, { context }: ServerDep
         tags: ['audit'],
       },
     },
-    async (_request, reply) => {
-      const lines: string[] = [];
-      for await (const line of exportChain(db)) lines.push(line);
-      return reply
+    async (_request, reply) =>
+      reply
         .type('application/x-ndjson; charset=utf-8')
         .header('content-disposition', 'attachment; filename="appban-audit.jsonl"')
-        .send(lines.join(''));
-    },
+        .send(Readable.from(exportChain(db))),
   );
 }
