@@ -6,6 +6,7 @@ import { registerDemo } from './commands/demo.command.js';
 import { registerEnforce } from './commands/enforce.command.js';
 import { registerExceptions } from './commands/exceptions.command.js';
 import { registerIngest } from './commands/ingest.command.js';
+import { registerNotify } from './commands/notify.command.js';
 import { registerPrecedents } from './commands/precedents.command.js';
 import { registerReport } from './commands/report.command.js';
 import { registerServe } from './commands/serve.command.js';
@@ -38,6 +39,7 @@ export function buildProgram(io: Io, done: (code: number) => void): Command {
   registerServe(program, io, done);
   registerUsers(program, io, done);
   registerAudit(program, io, done);
+  registerNotify(program, io, done);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;

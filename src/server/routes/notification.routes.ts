@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { recordAudit } from '../../audit/audit.log.js';
 import { AppbanError } from '../../lib/errors.js';
 import type { NotificationChannel } from '../../notify/channel.repository.js';
-import { createChannel, disableChannel, listChannels } from '../../notify/channel.repository.js';
+import { listChannels } from '../../notify/channel.repository.js';
+import { addChannel, removeChannel } from '../../notify/channel.service.js';
 import { listDeliveries } from '../../notify/delivery-log.js';
 import { NOTIFICATION_KINDS } from '../../notify/notification.kinds.js';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../store/schema.js';
@@ -90,45 +90,28 @@ export function registerNotificationRoutes(app: FastifyInstance, { context }: Se
       if (body.kind === 'email' && body.secret !== undefined) {
         throw new AppbanError('USAGE', 'an email channel takes no secret');
       }
-      const created = await db.transaction().execute(async (trx) => {
-        const created = await createChannel(
-          trx,
-          body.kind === 'webhook'
-            ? {
-                kind: 'webhook',
-                url: body.target,
-                ...(body.secret === undefined ? {} : { secret: body.secret }),
-                ...(body.events === undefined ? {} : { events: body.events }),
-                createdBy: caller.actor,
-                at,
-              }
-            : {
-                kind: 'email',
-                addresses: body.target
-                  .split(',')
-                  .map((a) => a.trim())
-                  .filter((a) => a !== ''),
-                ...(body.events === undefined ? {} : { events: body.events }),
-                createdBy: caller.actor,
-                at,
-              },
-        );
-        await recordAudit(trx, {
-          actor: caller.actor,
-          action: 'channel.created',
-          objectType: 'channel',
-          objectId: String(created.channel.id),
-          details: {
-            kind: created.channel.kind,
-            ...(created.channel.url === null
-              ? { addresses: created.channel.addresses }
-              : { url: created.channel.url }),
-            events: created.channel.events,
-          },
-          at,
-        });
-        return created;
-      });
+      const created = await addChannel(
+        db,
+        body.kind === 'webhook'
+          ? {
+              kind: 'webhook',
+              url: body.target,
+              ...(body.secret === undefined ? {} : { secret: body.secret }),
+              ...(body.events === undefined ? {} : { events: body.events }),
+              createdBy: caller.actor,
+              at,
+            }
+          : {
+              kind: 'email',
+              addresses: body.target
+                .split(',')
+                .map((a) => a.trim())
+                .filter((a) => a !== ''),
+              ...(body.events === undefined ? {} : { events: body.events }),
+              createdBy: caller.actor,
+              at,
+            },
+      );
       return reply.status(201).send({
         ...present(created.channel),
         ...(created.secret === null ? {} : { secret: created.secret }),
@@ -155,24 +138,7 @@ export function registerNotificationRoutes(app: FastifyInstance, { context }: Se
     async (request) => {
       const caller = callerOf(request);
       const at = context.now();
-      return db.transaction().execute(async (trx) => {
-        const before = await trx
-          .selectFrom('notification_channels')
-          .select('disabled_at')
-          .where('id', '=', request.params.id)
-          .executeTakeFirst();
-        const channel = await disableChannel(trx, request.params.id, { at });
-        if (before && before.disabled_at === null) {
-          await recordAudit(trx, {
-            actor: caller.actor,
-            action: 'channel.disabled',
-            objectType: 'channel',
-            objectId: String(channel.id),
-            at,
-          });
-        }
-        return present(channel);
-      });
+      return present(await removeChannel(db, request.params.id, { actor: caller.actor, at }));
     },
   );
 
