@@ -282,7 +282,10 @@ describeEachDialect('the HTTP API', ({ store }) => {
     const verify = await server.as(server.sessions.auditor, { method: 'GET', url: '/api/v1/audit/verify' });
     expect(verify.json()).toMatchObject({ ok: true, problems: [] });
     const exported = await server.as(server.sessions.auditor, { method: 'GET', url: '/api/v1/audit/export' });
-    const lines = exported.body.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = exported.body
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.at(-1)).toEqual({ head: verify.json().head, events: lines.length - 1 });
   });
 
