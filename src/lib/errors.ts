@@ -19,10 +19,6 @@ export const ERROR_CATALOGUE = {
   CSRF_FAILED: { status: 403, summary: 'A session request that changes something lacks its CSRF token.' },
   RATE_LIMITED: { status: 429, summary: 'Too many requests; wait and try again.' },
   CONFLICT: { status: 409, summary: 'The object already exists or is in a state that forbids the change.' },
-  AUDIT_CHAIN_BROKEN: {
-    status: 500,
-    summary: 'The audit chain fails verification: an event was edited, deleted or reordered.',
-  },
 
   // Ban files (CLI exit 1)
   BAN_YAML_SYNTAX: { status: 422, summary: 'The ban file is not well-formed YAML.' },
