@@ -77,6 +77,14 @@ export function isOverdue(deadline: number, at: number): boolean {
   return at >= deadline + DAY_MS;
 }
 
+/**
+ * The state a stored finding shows at `at`: the store keeps an overdue violation as `violating`
+ * with its deadline, and reports, the API and the trend show it as `overdue` once the day is past.
+ */
+export function stateShownAt(state: ComplianceState, deadline: number | null, at: number): ComplianceState {
+  return state === 'violating' && deadline !== null && isOverdue(deadline, at) ? 'overdue' : state;
+}
+
 export function exceptionActive(exception: CompiledException, at: number): boolean {
   return at >= exception.startsAt && at < exception.endsAt;
 }

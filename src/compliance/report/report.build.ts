@@ -2,9 +2,9 @@ import { formatCalendarDate } from '../../lib/dates.js';
 import { AppbanError } from '../../lib/errors.js';
 import type { Executor } from '../../store/executor.js';
 import { parseJsonColumn } from '../../store/json-column.js';
-import { isOverdue } from '../engine/evaluate.js';
+import { stateShownAt } from '../engine/evaluate.js';
 import { groupWithin, normalizeGroup } from '../engine/groups.js';
-import { addToCounts, type ComplianceState, emptyCounts, type StateCounts } from '../engine/states.js';
+import { addToCounts, emptyCounts, type StateCounts } from '../engine/states.js';
 import type { EvidenceApp } from '../history/evidence.js';
 import { findingsAt } from './report.query.js';
 import type { ComplianceReport, ReportBan, ReportFinding, ReportQuery } from './report.types.js';
@@ -36,9 +36,8 @@ export async function buildReport(
       const evidence = row.evidence;
       const group = evidence.group ?? null;
       if (prefix !== undefined && (group === null || !groupWithin(group, prefix))) continue;
-      let state: ComplianceState = evidence.state ?? row.state;
       const deadline = evidence.deadline ?? null;
-      if (state === 'violating' && deadline !== null && isOverdue(deadline, at)) state = 'overdue';
+      const state = stateShownAt(evidence.state ?? row.state, deadline, at);
       addToCounts(slot.counts, state);
       if (state !== 'not-in-scope') {
         let groupCounts = slot.groups.get(group);

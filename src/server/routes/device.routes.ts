@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { OWNERSHIPS } from '../../bans/ban.types.js';
 import { DEVICE_PLATFORMS } from '../../catalog/catalog.types.js';
+import { stateShownAt } from '../../compliance/engine/evaluate.js';
 import { COMPLIANCE_STATES, type ComplianceState } from '../../compliance/engine/states.js';
 import { AppbanError } from '../../lib/errors.js';
 import { type Device, getDevice, listDeviceSources } from '../../store/device.repository.js';
@@ -20,7 +21,7 @@ import {
 import { type FindingCursor, listFindingPage } from '../../store/queries/finding-list.query.js';
 import { getSnapshotApps, listDeviceSnapshots } from '../../store/snapshot.repository.js';
 import type { ServerDeps } from '../app.js';
-import { iso, isoRequired, shownState } from '../present.js';
+import { iso, isoRequired } from '../present.js';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 500;
@@ -312,7 +313,7 @@ export function registerDeviceRoutes(app: FastifyInstance, { context }: ServerDe
         findings: findings.map((f) => ({
           banId: f.banId,
           revision: f.revision,
-          state: shownState(f.state, f.deadline, now),
+          state: stateShownAt(f.state, f.deadline, now),
           since: isoRequired(f.since),
           deadline: iso(f.deadline),
           apps: appNames(f.matched),
@@ -379,7 +380,7 @@ export function registerDeviceRoutes(app: FastifyInstance, { context }: ServerDe
           holder: f.holder,
           group: f.group,
           banId: f.banId,
-          state: shownState(f.state, f.deadline, now),
+          state: stateShownAt(f.state, f.deadline, now),
           since: isoRequired(f.since),
           deadline: iso(f.deadline),
           apps: appNames(f.matched),
@@ -473,7 +474,7 @@ function presentSummary(device: Device, findings: readonly Finding[], now: numbe
     lastSeenAt: isoRequired(device.lastSeenAt),
     states: findings.map((f) => ({
       banId: f.banId,
-      state: shownState(f.state, f.deadline, now),
+      state: stateShownAt(f.state, f.deadline, now),
       deadline: iso(f.deadline),
     })),
   };

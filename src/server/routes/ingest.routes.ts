@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { OWNERSHIPS } from '../../bans/ban.types.js';
 import { DEVICE_PLATFORMS, IDENTIFIER_KINDS } from '../../catalog/catalog.types.js';
 import type { IngestResult } from '../../compliance/compliance.service.js';
+import { stateShownAt } from '../../compliance/engine/evaluate.js';
 import { complianceSink } from '../../compliance/store-sink.js';
 import { ingestFiles } from '../../inventory/ingest.service.js';
 import { SOURCES } from '../../inventory/registry.js';
@@ -16,7 +17,7 @@ import { AppbanError, type ErrorCode } from '../../lib/errors.js';
 import { listFindings } from '../../store/finding.repository.js';
 import type { ServerDeps } from '../app.js';
 import { callerOf } from '../auth.hooks.js';
-import { iso, shownState } from '../present.js';
+import { iso } from '../present.js';
 
 const OBSERVED_KINDS = [...IDENTIFIER_KINDS, 'chrome-extension', 'deb-package', 'rpm-package', 'program'];
 const short = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
@@ -192,7 +193,7 @@ export async function registerIngestRoutes(app: FastifyInstance, deps: ServerDep
         deviceId,
         findings: findings.map((f) => ({
           banId: f.banId,
-          state: shownState(f.state, f.deadline, at),
+          state: stateShownAt(f.state, f.deadline, at),
           since: iso(f.since),
           deadline: iso(f.deadline),
         })),

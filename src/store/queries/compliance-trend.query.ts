@@ -1,4 +1,4 @@
-import { isOverdue } from '../../compliance/engine/evaluate.js';
+import { stateShownAt } from '../../compliance/engine/evaluate.js';
 import {
   addToCounts,
   type ComplianceState,
@@ -34,10 +34,7 @@ export async function complianceTrend(
   const countAt = (at: number) => {
     const counts = emptyCounts();
     for (const { state, deadline } of current.values()) {
-      addToCounts(
-        counts,
-        state === 'violating' && deadline !== null && isOverdue(deadline, at) ? 'overdue' : state,
-      );
+      addToCounts(counts, stateShownAt(state, deadline, at));
     }
     out.push(counts);
   };
