@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { recordAudit } from '../audit/audit.log.js';
+import { DAY_MS } from '../lib/dates.js';
 import { AppbanError } from '../lib/errors.js';
 import type { Database, Role } from '../store/schema.js';
 import type { Permission } from './roles.js';
@@ -42,7 +43,6 @@ export interface ApiToken {
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 export const MAX_TOKEN_DAYS = 366;
-const DAY_MS = 86_400_000;
 const TOKEN_PREFIX = 'abt_';
 
 // A real argon2 hash of a random password: unknown usernames cost as much as wrong passwords, so the

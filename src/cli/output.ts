@@ -49,3 +49,8 @@ function locationFields(error: AppbanError) {
 }
 
 export { formatLocation };
+
+/** Who a CLI change is recorded as in the audit log: the login running the command. */
+export function cliActor(): string {
+  return process.env.USER ? `cli:${process.env.USER}` : 'cli';
+}

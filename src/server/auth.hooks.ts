@@ -40,11 +40,7 @@ export function installAccessControl(app: FastifyInstance, auth: AuthService): v
   });
   app.addHook('onRequest', async (request) => {
     const access: RouteAccess | undefined = request.routeOptions.config.access;
-    if (access === undefined || access === 'public') {
-      // Public routes still learn who is calling when they can (`/auth/me` style answers).
-      if (access === 'public') request.principal = await principalOf(request, auth).catch(() => undefined);
-      return;
-    }
+    if (access === undefined || access === 'public') return;
     const principal = await principalOf(request, auth);
     if (!principal) throw new AppbanError('AUTH_REQUIRED', 'log in or send an API token');
     request.principal = principal;

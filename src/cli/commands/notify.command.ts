@@ -7,10 +7,9 @@ import { smtpConfigFromEnv } from '../../notify/email.sender.js';
 import { createNotifier } from '../../notify/notifier.js';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../store/schema.js';
 import { withContext } from '../context.js';
-import { EXIT, type GlobalOptions, type Io, printJson } from '../output.js';
+import { cliActor, EXIT, type GlobalOptions, type Io, printJson } from '../output.js';
 import { table } from './catalog.command.js';
 
-const actor = () => (process.env.USER ? `cli:${process.env.USER}` : 'cli');
 const eventsOf = (text: string | undefined) =>
   text === undefined
     ? {}
@@ -50,7 +49,7 @@ export function registerNotify(program: Command, io: Io, done: (code: number) =>
           url,
           ...(secret === undefined ? {} : { secret }),
           ...eventsOf(options.events),
-          createdBy: actor(),
+          createdBy: cliActor(),
           at: context.now(),
         }),
       );
@@ -73,7 +72,7 @@ export function registerNotify(program: Command, io: Io, done: (code: number) =>
           kind: 'email',
           addresses,
           ...eventsOf(options.events),
-          createdBy: actor(),
+          createdBy: cliActor(),
           at: context.now(),
         }),
       );
@@ -107,7 +106,7 @@ export function registerNotify(program: Command, io: Io, done: (code: number) =>
       if (!Number.isInteger(number) || number < 1)
         throw new AppbanError('USAGE', `channel id ${id} is not a number`);
       const channel = await withContext(globals, (context) =>
-        removeChannel(context.store.db, number, { actor: actor(), at: context.now() }),
+        removeChannel(context.store.db, number, { actor: cliActor(), at: context.now() }),
       );
       if (globals.json) printJson(io, channel);
       else io.stdout(`channel ${channel.id} disabled\n`);

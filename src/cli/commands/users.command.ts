@@ -3,7 +3,7 @@ import { isRole, ROLES, type Role } from '../../auth/roles.js';
 import { listUsers } from '../../auth/user.repository.js';
 import { AppbanError } from '../../lib/errors.js';
 import { withContext } from '../context.js';
-import { EXIT, type GlobalOptions, type Io, printJson } from '../output.js';
+import { cliActor, EXIT, type GlobalOptions, type Io, printJson } from '../output.js';
 import { table } from './catalog.command.js';
 
 interface AddOptions {
@@ -52,7 +52,7 @@ export function registerUsers(program: Command, io: Io, done: (code: number) => 
           username,
           role,
           ...(password === undefined ? {} : { password }),
-          actor: process.env.USER ? `cli:${process.env.USER}` : 'cli',
+          actor: cliActor(),
         }),
       );
       if (globals.json) {
@@ -115,7 +115,7 @@ export function registerUsers(program: Command, io: Io, done: (code: number) => 
           name: options.name,
           role: roleOf(options.role),
           expiresInDays: days,
-          actor: process.env.USER ? `cli:${process.env.USER}` : 'cli',
+          actor: cliActor(),
         }),
       );
       if (globals.json) {
@@ -134,9 +134,7 @@ export function registerUsers(program: Command, io: Io, done: (code: number) => 
     .argument('<id>', 'the token id (the part after abt_)')
     .action(async (id: string, _options: unknown, command: Command) => {
       const globals = command.optsWithGlobals<GlobalOptions>();
-      const record = await withContext(globals, (context) =>
-        context.auth.revokeToken(id, process.env.USER ? `cli:${process.env.USER}` : 'cli'),
-      );
+      const record = await withContext(globals, (context) => context.auth.revokeToken(id, cliActor()));
       if (globals.json) printJson(io, { id: record.id, name: record.name, revoked: true });
       else io.stdout(`token ${record.id} (${record.name}) revoked\n`);
       done(EXIT.ok);
