@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Trx } from '../store/executor.js';
 import type { DeviceFacts } from './engine/evaluate.js';
-import { appKey, type Interner, splitAppKey } from './engine/interner.js';
+import { appKey, type Interner } from './engine/interner.js';
 import { changeAt, deriveTimeline, type FindingChange, type Observation } from './engine/timeline.js';
 import {
   loadRecordedChanges,
@@ -9,7 +9,7 @@ import {
   replaceHistory,
   writeCurrentFindings,
 } from './history/history.records.js';
-import type { BanTimeline } from './inputs/revisions.js';
+import { type BanTimeline, bannedIdentities } from './inputs/revisions.js';
 
 /**
  * Re-derives the history of some devices under some bans and writes it: the one path by which
@@ -63,16 +63,7 @@ async function matchesByValue(
   apps: Interner,
   batch: readonly number[],
 ): Promise<Map<number, number[]>> {
-  const banned = new Set<number>();
-  for (const timeline of timelines)
-    for (const span of timeline.spans) for (const id of span.ban.matches.keys()) banned.add(id);
-  const byKind = new Map<string, string[]>();
-  for (const id of banned) {
-    const { kind, value } = splitAppKey(apps.key(id));
-    const values = byKind.get(kind);
-    if (values) values.push(value);
-    else byKind.set(kind, [value]);
-  }
+  const { ids: banned, byKind } = bannedIdentities(timelines, apps);
   const matches = new Map<number, number[]>();
   if (byKind.size === 0) return matches;
   const rows = await trx

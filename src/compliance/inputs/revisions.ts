@@ -63,21 +63,33 @@ export async function loadBanTimelines(
  * The stored app identities any revision of these bans bans, as store id → interned id. Only they
  * matter to the history, so inventories are read through this short list.
  */
-export async function watchedIdentities(
-  db: Executor,
+/**
+ * The interned ids of every app identity any revision of these bans bans, and the same as normalised
+ * values per identifier kind, ready for an `in` list.
+ */
+export function bannedIdentities(
   timelines: readonly BanTimeline[],
   apps: Interner,
-): Promise<Map<number, number>> {
-  const keys = new Set<number>();
+): { ids: Set<number>; byKind: Map<string, string[]> } {
+  const ids = new Set<number>();
   for (const timeline of timelines)
-    for (const span of timeline.spans) for (const id of span.ban.matches.keys()) keys.add(id);
+    for (const span of timeline.spans) for (const id of span.ban.matches.keys()) ids.add(id);
   const byKind = new Map<string, string[]>();
-  for (const id of keys) {
+  for (const id of ids) {
     const { kind, value } = splitAppKey(apps.key(id));
     const values = byKind.get(kind);
     if (values) values.push(value);
     else byKind.set(kind, [value]);
   }
+  return { ids, byKind };
+}
+
+export async function watchedIdentities(
+  db: Executor,
+  timelines: readonly BanTimeline[],
+  apps: Interner,
+): Promise<Map<number, number>> {
+  const { ids: keys, byKind } = bannedIdentities(timelines, apps);
   const watched = new Map<number, number>();
   for (const [kind, values] of byKind) {
     for (let i = 0; i < values.length; i += 500) {
