@@ -1,11 +1,18 @@
 import type { Ownership } from '../bans/ban.types.js';
-import type { DevicePlatform, IdentifierKind } from '../catalog/catalog.types.js';
+import { type DevicePlatform, IDENTIFIER_KINDS } from '../catalog/catalog.types.js';
 
 /**
  * What an inventory calls an installed thing. The catalog's kinds are matched exactly;
  * `display-name` entries are matched by name (lower confidence); the rest are kept for the record.
  */
-export type ObservedKind = IdentifierKind | 'chrome-extension' | 'deb-package' | 'rpm-package' | 'program';
+export const OBSERVED_KINDS = [
+  ...IDENTIFIER_KINDS,
+  'chrome-extension',
+  'deb-package',
+  'rpm-package',
+  'program',
+] as const;
+export type ObservedKind = (typeof OBSERVED_KINDS)[number];
 
 export interface ObservedApp {
   kind: ObservedKind;

@@ -6,20 +6,19 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { OWNERSHIPS } from '../../bans/ban.types.js';
-import { DEVICE_PLATFORMS, IDENTIFIER_KINDS } from '../../catalog/catalog.types.js';
+import { DEVICE_PLATFORMS } from '../../catalog/catalog.types.js';
 import type { IngestResult } from '../../compliance/compliance.service.js';
 import { stateShownAt } from '../../compliance/engine/evaluate.js';
 import { complianceSink } from '../../compliance/store-sink.js';
 import { ingestFiles } from '../../inventory/ingest.service.js';
 import { SOURCES } from '../../inventory/registry.js';
-import type { InventorySnapshot, ObservedApp } from '../../inventory/snapshot.types.js';
+import { type InventorySnapshot, OBSERVED_KINDS, type ObservedApp } from '../../inventory/snapshot.types.js';
 import { AppbanError, type ErrorCode } from '../../lib/errors.js';
 import { listFindings } from '../../store/finding.repository.js';
 import type { ServerDeps } from '../app.js';
 import { callerOf } from '../auth.hooks.js';
 import { iso } from '../present.js';
 
-const OBSERVED_KINDS = [...IDENTIFIER_KINDS, 'chrome-extension', 'deb-package', 'rpm-package', 'program'];
 const short = (max: number) => ({ type: 'string', minLength: 1, maxLength: max }) as const;
 
 interface CheckinBody {
@@ -74,7 +73,7 @@ const checkinSchema = {
         type: 'object',
         additionalProperties: false,
         properties: {
-          kind: { type: 'string', enum: OBSERVED_KINDS },
+          kind: { type: 'string', enum: [...OBSERVED_KINDS] },
           value: short(500),
           name: { type: 'string', maxLength: 500 },
           version: { type: 'string', maxLength: 200 },
