@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import type { BanSummary, DevicePage, DeviceState, State } from '../api/types.js';
 import { STATES } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
+import { BanOptions } from '../components/ban-options.js';
 import { EmptyState, ErrorView, Loading, PageHeader } from '../components/feedback.js';
 import { STATE_LABELS, StateBadge } from '../components/state-badge.js';
 import { formatDate, formatNumber, relativeDays } from '../format.js';
@@ -136,11 +137,7 @@ export function DevicesPage() {
           <label htmlFor="f-ban">Ban</label>
           <select id="f-ban" value={draft.ban} onChange={(e) => setDraft({ ...draft, ban: e.target.value })}>
             <option value="">Any</option>
-            {(bans.data?.bans ?? []).map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.title}
-              </option>
-            ))}
+            <BanOptions bans={bans.data?.bans} />
           </select>
         </div>
         <div className="filters-actions">

@@ -2,6 +2,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { ApiError, api } from '../api/client.js';
 import type { BanExceptionRecord, BanSummary, ExceptionStatus } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
+import { BanOptions } from '../components/ban-options.js';
 import { Dialog } from '../components/dialog.js';
 import { EmptyState, ErrorView, Loading, PageHeader } from '../components/feedback.js';
 import { StatusBadge } from '../components/state-badge.js';
@@ -108,11 +109,7 @@ export function ExceptionsPage() {
           <label htmlFor="x-ban">Ban</label>
           <select id="x-ban" value={ban} onChange={(e) => setFilter('ban', e.target.value)}>
             <option value="">Every ban</option>
-            {(bans.data?.bans ?? []).map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.title}
-              </option>
-            ))}
+            <BanOptions bans={bans.data?.bans} />
           </select>
         </div>
         <div className="field">
@@ -293,11 +290,7 @@ function RequestForm({
       <div className="field">
         <label htmlFor="r-ban">Ban</label>
         <select id="r-ban" required value={banId} onChange={(e) => setBanId(e.target.value)}>
-          {bans.map((b) => (
-            <option key={b.id} value={b.id}>
-              {b.title}
-            </option>
-          ))}
+          <BanOptions bans={bans} />
         </select>
       </div>
       <div className="field">

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Counts, Overview, OverviewBan, Trend, UpcomingItem, UpcomingKind } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
+import { BanOptions } from '../components/ban-options.js';
 import { BarList, LineChart, StateBar } from '../components/charts.js';
 import { EmptyState, ErrorView, Loading, PageHeader } from '../components/feedback.js';
 import { formatDate, formatNumber, formatPercent, relativeDays } from '../format.js';
@@ -138,11 +139,7 @@ function TrendPanel({ bans }: { bans: OverviewBan[] }) {
         <div className="field field-inline">
           <label htmlFor="trend-ban">Ban</label>
           <select id="trend-ban" value={banId} onChange={(e) => setBanId(e.target.value)}>
-            {bans.map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.title}
-              </option>
-            ))}
+            <BanOptions bans={bans} />
           </select>
         </div>
       </header>

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { withQuery } from '../api/client.js';
 import type { BanSummary, ComplianceReport } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
+import { BanOptions } from '../components/ban-options.js';
 import { StateBar } from '../components/charts.js';
 import { EmptyState, ErrorView, Loading, PageHeader } from '../components/feedback.js';
 import { StateBadge } from '../components/state-badge.js';
@@ -55,11 +56,7 @@ export function ReportsPage() {
             onChange={(e) => setDraft({ ...draft, ban: e.target.value })}
           >
             <option value="">Every ban</option>
-            {(bans.data?.bans ?? []).map((b) => (
-              <option key={b.id} value={b.id}>
-                {b.title}
-              </option>
-            ))}
+            <BanOptions bans={bans.data?.bans} />
           </select>
         </div>
         <div className="field">
