@@ -1,6 +1,5 @@
-import { listAuditRows } from '../store/audit.repository.js';
 import type { Executor } from '../store/executor.js';
-import type { ChainRow } from './audit.verify.js';
+import { auditPages, type ChainRow } from './audit.verify.js';
 
 /**
  * The chain as JSON lines, one stored row per line exactly as hashed, then a closing line with the
@@ -8,11 +7,9 @@ import type { ChainRow } from './audit.verify.js';
  * file offline (`appban audit verify --file`), or a later chain against it (`--expect-head`).
  */
 export async function* exportChain(db: Executor): AsyncGenerator<string> {
-  let afterSeq = 0;
   let count = 0;
   let head: { seq: number; hash: string } | null = null;
-  for (;;) {
-    const page = await listAuditRows(db, { afterSeq, limit: 5000 });
+  for await (const page of auditPages(db)) {
     for (const row of page) {
       const line: ChainRow = {
         seq: Number(row.seq),
@@ -29,9 +26,6 @@ export async function* exportChain(db: Executor): AsyncGenerator<string> {
       head = { seq: line.seq, hash: line.hash };
       count++;
     }
-    const last = page.at(-1);
-    if (!last || page.length < 5000) break;
-    afterSeq = last.seq;
   }
   yield `${JSON.stringify({ head, events: count })}\n`;
 }

@@ -143,6 +143,18 @@ export function verifyChain(
   return { ok: problems.length === 0, events: rows.length, head, problems };
 }
 
+/** The stored chain in seq order, a page at a time, rows exactly as stored (and hashed). */
+export async function* auditPages(db: Executor): AsyncGenerator<AuditEventRow[]> {
+  let afterSeq = 0;
+  for (;;) {
+    const page = await listAuditRows(db, { afterSeq, limit: 5000 });
+    if (page.length > 0) yield page;
+    const last = page.at(-1);
+    if (!last || page.length < 5000) return;
+    afterSeq = last.seq;
+  }
+}
+
 /**
  * Reads the chain from the store a page at a time and verifies it. An intact chain needs only the
  * previous event in memory, however long it is; only when something is wrong is the whole chain read
@@ -155,7 +167,7 @@ export async function verifyStoredChain(
   let previous: ChainRow | undefined;
   let events = 0;
   let intact = true;
-  for await (const page of pages(db)) {
+  for await (const page of auditPages(db)) {
     for (const row of page) {
       const expectedPrev = previous ? previous.hash : AUDIT_GENESIS_HASH;
       const expectedSeq = previous ? previous.seq + 1 : 1;
@@ -175,17 +187,6 @@ export async function verifyStoredChain(
     }
   }
   const rows: AuditEventRow[] = [];
-  for await (const page of pages(db)) rows.push(...page);
+  for await (const page of auditPages(db)) rows.push(...page);
   return verifyChain(rows, options);
-}
-
-async function* pages(db: Executor): AsyncGenerator<AuditEventRow[]> {
-  let afterSeq = 0;
-  for (;;) {
-    const page = await listAuditRows(db, { afterSeq, limit: 5000 });
-    if (page.length > 0) yield page;
-    const last = page.at(-1);
-    if (!last || page.length < 5000) return;
-    afterSeq = last.seq;
-  }
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { createClockPass } from '../../compliance/due-changes.js';
 import { AppbanError } from '../../lib/errors.js';
+import { startNotifier } from '../../notify/notifier.start.js';
 import { buildApp } from '../../server/app.js';
 import { databaseUrl, openContext } from '../context.js';
 import { EXIT, type GlobalOptions, type Io } from '../output.js';
@@ -60,7 +61,6 @@ export function registerServe(program: Command, io: Io, done: (code: number) => 
         onError: () => io.stderr('appban: bringing findings up to the clock failed; retrying in a minute\n'),
       });
       clock.start();
-      const { startNotifier } = await import('../../notify/notifier.start.js');
       const notifier = options.notify ? startNotifier(context, io) : undefined;
       const app = await buildApp(context, {
         logger: process.env.APPBAN_LOG_LEVEL ?? 'warn',
