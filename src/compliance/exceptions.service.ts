@@ -7,6 +7,7 @@ import {
   revokeException,
   type StoredException,
 } from '../store/exception.repository.js';
+import type { Trx } from '../store/executor.js';
 import type { Database } from '../store/schema.js';
 import type { ComplianceService } from './compliance.service.js';
 
@@ -25,6 +26,39 @@ export function createExceptionsService(deps: {
 
   async function rederive(exception: StoredException, from: number): Promise<void> {
     await compliance.reevaluate({ banIds: [exception.banId], from });
+  }
+
+  /**
+   * Moves an exception to `status` with its audit event in one transaction. Approving an approved
+   * exception or revoking a revoked one changes nothing: no event, and no re-derivation.
+   */
+  async function transition(
+    id: string,
+    status: 'approved' | 'revoked',
+    actor: string,
+    at: number,
+    change: (trx: Trx) => Promise<StoredException>,
+  ): Promise<{ exception: StoredException; changed: boolean }> {
+    return db.transaction().execute(async (trx) => {
+      const before = await trx
+        .selectFrom('exceptions')
+        .select('status')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      const exception = await change(trx);
+      const changed = before?.status !== status;
+      if (changed) {
+        await recordAudit(trx, {
+          actor,
+          action: `exception.${status}`,
+          objectType: 'exception',
+          objectId: id,
+          details: { banId: exception.banId },
+          at,
+        });
+      }
+      return { exception, changed };
+    });
   }
 
   return {
@@ -54,52 +88,20 @@ export function createExceptionsService(deps: {
 
     async approve(id: string, approvedBy: string): Promise<StoredException> {
       const at = now();
-      const approved = await db.transaction().execute(async (trx) => {
-        const before = await trx
-          .selectFrom('exceptions')
-          .select('status')
-          .where('id', '=', id)
-          .executeTakeFirst();
-        const approved = await approveException(trx, id, { approvedBy, at });
-        if (before?.status !== 'approved') {
-          await recordAudit(trx, {
-            actor: approvedBy,
-            action: 'exception.approved',
-            objectType: 'exception',
-            objectId: id,
-            details: { banId: approved.banId },
-            at,
-          });
-        }
-        return approved;
-      });
-      await rederive(approved, Math.min(approved.startsAt ?? at, at));
-      return approved;
+      const { exception, changed } = await transition(id, 'approved', approvedBy, at, (trx) =>
+        approveException(trx, id, { approvedBy, at }),
+      );
+      if (changed) await rederive(exception, Math.min(exception.startsAt ?? at, at));
+      return exception;
     },
 
     async revoke(id: string, revokedBy: string): Promise<StoredException> {
       const at = now();
-      const revoked = await db.transaction().execute(async (trx) => {
-        const before = await trx
-          .selectFrom('exceptions')
-          .select('status')
-          .where('id', '=', id)
-          .executeTakeFirst();
-        const revoked = await revokeException(trx, id, { revokedBy, at });
-        if (before?.status !== 'revoked') {
-          await recordAudit(trx, {
-            actor: revokedBy,
-            action: 'exception.revoked',
-            objectType: 'exception',
-            objectId: id,
-            details: { banId: revoked.banId },
-            at,
-          });
-        }
-        return revoked;
-      });
-      await rederive(revoked, at);
-      return revoked;
+      const { exception, changed } = await transition(id, 'revoked', revokedBy, at, (trx) =>
+        revokeException(trx, id, { revokedBy, at }),
+      );
+      if (changed) await rederive(exception, at);
+      return exception;
     },
   };
 }
